@@ -1,0 +1,94 @@
+/**
+ * Process configuration, read once from environment variables and validated at start.
+ * Every default works on a developer machine with PostgreSQL and Redis on localhost.
+ */
+export interface AppConfig {
+  /** Owner connection: creates the database, runs migrations, grants privileges to the app role. */
+  databaseUrl: string;
+  /** Connection the API and workers use: a non-superuser role without BYPASSRLS that owns nothing. */
+  appDatabaseUrl: string;
+  redisUrl: string;
+  port: number;
+  jwtSecret: string;
+  /** Optional JWKS endpoint for RS256/ES256 tokens (production). */
+  jwtJwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** BullMQ key prefix, so several deployments (or test files) can share one Redis. */
+  queuePrefix: string;
+  nodeEnv: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
+  const value = env[name] ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${value}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return value;
+}
+
+/** The app role's URL defaults to the owner URL with the user replaced by `credit_app`. */
+function defaultAppUrl(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  u.username = 'credit_app';
+  u.password = '';
+  return u.toString();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/credit_balance', ['postgres:', 'postgresql:']);
+  const appDatabaseUrl = url(env, 'APP_DATABASE_URL', defaultAppUrl(databaseUrl), ['postgres:', 'postgresql:']);
+  const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+
+  const portText = env.PORT ?? '4000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+    throw new ConfigError('PORT', `must be an integer between 1 and 65535 (got "${portText}")`);
+  }
+
+  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? '' : DEV_JWT_SECRET);
+  if (jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (required when NODE_ENV=production)');
+  }
+  const jwtJwksUrl = env.JWT_JWKS_URL ? url(env, 'JWT_JWKS_URL', '', ['https:', 'http:']) : undefined;
+
+  const queuePrefix = env.QUEUE_PREFIX ?? 'cbs';
+  if (!/^[\w-]{1,64}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', `must be 1-64 letters, digits, '_' or '-' (got "${queuePrefix}")`);
+  }
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+
+  return {
+    databaseUrl,
+    appDatabaseUrl,
+    redisUrl,
+    port,
+    jwtSecret,
+    jwtJwksUrl,
+    jwtIssuer: env.JWT_ISSUER,
+    jwtAudience: env.JWT_AUDIENCE,
+    queuePrefix,
+    nodeEnv,
+    logLevel,
+  };
+}

@@ -1,0 +1,64 @@
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Decimal } from '../money/money.js';
+import { MoneyType } from '../money/money.type.js';
+import { CreditStatus, ResolutionKind, RootCauseCode } from './credit-enums.js';
+
+/**
+ * A credit balance on one account. At most one active credit (OPEN, IN_REVIEW, PENDING_APPROVAL)
+ * per account, enforced by a partial unique index; a later negative balance after resolution
+ * opens a new credit rather than reopening the old one.
+ */
+@Entity({ tableName: 'credit' })
+@Index({ properties: ['tenantId', 'status', 'originatedAt', 'id'] })
+export class Credit {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid' })
+  accountId!: string;
+
+  /** Positive magnitude still open; zero once resolved. */
+  @Property({ type: MoneyType })
+  amount!: Decimal;
+
+  /** The magnitude when detection first found it. */
+  @Property({ type: MoneyType })
+  originalAmount!: Decimal;
+
+  @Enum({ items: () => CreditStatus })
+  status!: CreditStatus;
+
+  @Enum({ items: () => RootCauseCode })
+  rootCause!: RootCauseCode;
+
+  @Property({ type: 'uuid', nullable: true })
+  refundPayerId?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  originatedAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  identifiedAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  slaDueAt!: Date;
+
+  @Enum({ items: () => ResolutionKind, nullable: true })
+  resolution?: ResolutionKind | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  resolvedAt?: Date | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  closedAt?: Date | null;
+
+  /** The detection run that last changed this credit. */
+  @Property({ type: 'uuid', nullable: true })
+  detectionRunId?: string | null;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,39 @@
+import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import { Tenant } from '../../domain/tenancy/tenant.entity.js';
+import { Payer } from '../../domain/payers/payer.entity.js';
+import { Account } from '../../domain/accounts/account.entity.js';
+import { AccountBalance } from '../../domain/accounts/account-balance.entity.js';
+import { LedgerEntry } from '../../domain/ledger/ledger-entry.entity.js';
+import { Credit } from '../../domain/credits/credit.entity.js';
+import { JobRun } from '../../domain/jobs/job-run.entity.js';
+import { migrationsList } from '../../../migrations/index.js';
+
+export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun];
+
+export interface OrmOptions {
+  url: string;
+  poolMax?: number;
+  debug?: boolean;
+}
+
+export function ormConfig({ url, poolMax = 10, debug = false }: OrmOptions): Options {
+  return defineConfig({
+    clientUrl: url,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    migrations: { migrationsList, path: 'migrations', transactional: true, allOrNothing: true },
+    pool: { min: 0, max: poolMax },
+    // Requests and jobs fork their own EntityManager; the global one must never be used implicitly.
+    allowGlobalContext: false,
+    debug,
+  });
+}
+
+export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(options));
+}
+
+export type { MikroORM };
