@@ -145,6 +145,17 @@ export class Migration20261122000000_foundation extends Migration {
         for each statement execute function ledger_entry_apply_balance();
     `);
 
+    // Workers re-queue runs a crash left behind; they need the ids across tenants and nothing else.
+    this.addSql(`
+      create function unfinished_job_runs(older_than interval)
+        returns table (tenant_id text, id uuid, kind text)
+        language sql stable security definer set search_path = public as $$
+          select tenant_id, id, kind from job_run
+           where state in ('QUEUED', 'RUNNING') and created_at < now() - older_than
+        $$;
+      revoke all on function unfinished_job_runs(interval) from public;
+    `);
+
     // Row-level security: a row is visible and writable only inside a transaction whose
     // app.tenant_id names its tenant. Unset (or empty) matches nothing.
     this.addSql(`

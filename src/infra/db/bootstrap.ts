@@ -16,6 +16,9 @@ const APP_PRIVILEGES: Record<string, string> = {
   mikro_orm_migrations: 'SELECT',
 };
 
+/** SECURITY DEFINER functions the app role may call (each returns ids only). */
+const APP_FUNCTIONS = ['unfinished_job_runs(interval)'];
+
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -80,6 +83,7 @@ export async function grantAppPrivileges(databaseUrl: string, role: string): Pro
     for (const [table, privileges] of Object.entries(APP_PRIVILEGES)) {
       await client.query(`grant ${privileges} on table ${quoteIdent(table)} to ${quoteIdent(role)}`);
     }
+    for (const fn of APP_FUNCTIONS) await client.query(`grant execute on function ${fn} to ${quoteIdent(role)}`);
   });
 }
 

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import { RequestContext } from '../domain/context/request-context.js';
+import { AuthenticationFailed, type TokenVerifier } from '../infra/auth/jwt.js';
+import { UnitOfWork } from '../infra/db/unit-of-work.js';
+import { createErrorFormatter } from '../infra/graphql/format-error.js';
+import { unitOfWorkPlugin } from '../infra/graphql/unit-of-work.plugin.js';
+import type { Logger } from '../infra/logger.js';
+
+export interface HttpServerDeps {
+  schema: GraphQLSchema;
+  orm: MikroORM;
+  redis: Redis;
+  verifier: TokenVerifier;
+  logger: Logger;
+  production: boolean;
+}
+
+export interface HttpServer {
+  app: express.Express;
+  server: http.Server;
+  apollo: ApolloServer<RequestContext>;
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Express app: /graphql (Apollo), /healthz (process up), /readyz (PostgreSQL, Redis, migrations). */
+export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: deps.schema,
+    introspection: !deps.production || process.env.GRAPHQL_INTROSPECTION === 'true',
+    includeStacktraceInErrorResponses: !deps.production && process.env.NODE_ENV !== 'test',
+    hideSchemaDetailsFromClientErrors: deps.production,
+    formatError: createErrorFormatter(deps.logger, deps.production),
+    plugins: [unitOfWorkPlugin(deps.logger), ApolloServerPluginDrainHttpServer({ httpServer: server })],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = { postgres: false, redis: false, migrations: false };
+    try {
+      const pending = await deps.orm.migrator.getPending().catch(() => null);
+      checks.postgres = await deps.orm.isConnected();
+      checks.migrations = pending !== null && pending.length === 0;
+    } catch {
+      checks.postgres = false;
+    }
+    checks.redis = await deps.redis.ping().then((r) => r === 'PONG').catch(() => false);
+    const ready = checks.postgres && checks.redis && checks.migrations;
+    res.status(ready ? 200 : 503).json({ ready, checks });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '25mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const header = req.headers.authorization ?? '';
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match) throw unauthenticated('Missing bearer token: send Authorization: Bearer <JWT>');
+        let actor;
+        try {
+          actor = await deps.verifier.verify(match[1]!);
+        } catch (error) {
+          if (error instanceof AuthenticationFailed) throw unauthenticated(error.message);
+          throw error;
+        }
+        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        return new RequestContext(actor, new UnitOfWork(deps.orm, actor.tenantId), requestId);
+      },
+    }),
+  );
+  return { app, server, apollo };
+}

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import type { ConnectionOptions, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AppConfig } from '../config.js';
+import { prepareDatabase } from '../infra/db/bootstrap.js';
+import { createOrm } from '../infra/db/orm.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { createSchema } from '../infra/graphql/schema.js';
+import { createTokenVerifier } from '../infra/auth/jwt.js';
+import { BullJobScheduler } from '../jobs/queues.js';
+import { startWorkers } from '../jobs/workers.js';
+import { createHttpServer, type HttpServer } from './http-server.js';
+import { createServices, type Services } from './services.js';
+
+/** BullMQ connection settings: BullMQ opens (and closes) its own connections from the URL. */
+export function bullConnection(url: string): ConnectionOptions {
+  return { url, maxRetriesPerRequest: null };
+}
+
+/** Everything one process holds: the ORM (as the app role), Redis, the queues and the services. */
+export class Runtime {
+  private http?: HttpServer;
+  private workers: Worker[] = [];
+
+  private constructor(
+    readonly config: AppConfig,
+    readonly logger: Logger,
+    readonly orm: MikroORM,
+    readonly redis: Redis,
+    readonly scheduler: BullJobScheduler,
+    readonly services: Services,
+  ) {}
+
+  /** Prepares the database (create, migrate, grant) as the owner, then connects as the app role. */
+  static async start(config: AppConfig, options: { prepare?: boolean; logger?: Logger } = {}): Promise<Runtime> {
+    const logger = options.logger ?? createLogger(config.logLevel);
+    if (options.prepare !== false) {
+      const applied = await prepareDatabase(config.databaseUrl, config.appDatabaseUrl);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    }
+    const orm = await createOrm({ url: config.appDatabaseUrl });
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    const scheduler = new BullJobScheduler(bullConnection(config.redisUrl), config.queuePrefix);
+    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler));
+  }
+
+  async serveHttp(port = this.config.port): Promise<HttpServer> {
+    const schema = await createSchema(this.services);
+    this.http = await createHttpServer({
+      schema,
+      orm: this.orm,
+      redis: this.redis,
+      verifier: createTokenVerifier(this.config),
+      logger: this.logger,
+      production: this.config.nodeEnv === 'production',
+    });
+    await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
+    return this.http;
+  }
+
+  async startWorkers(): Promise<Worker[]> {
+    this.workers = await startWorkers(
+      {
+        orm: this.orm,
+        services: this.services,
+        scheduler: this.scheduler,
+        connection: bullConnection(this.config.redisUrl),
+        prefix: this.config.queuePrefix,
+        logger: this.logger,
+      },
+      this.config.appDatabaseUrl,
+    );
+    return this.workers;
+  }
+
+  /** Graceful stop: no new requests, in-flight requests and jobs finish, then connections close. */
+  async stop(): Promise<void> {
+    if (this.http) await this.http.apollo.stop();
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.scheduler.close();
+    this.redis.disconnect();
+    await this.orm.close(true);
+  }
+}

@@ -1,0 +1,26 @@
+import { AccountService } from '../domain/accounts/account.service.js';
+import { CreditDetectionService } from '../domain/credits/credit-detection.service.js';
+import { CreditService } from '../domain/credits/credit.service.js';
+import type { JobScheduler } from '../domain/jobs/job-run.service.js';
+import { JobRunService } from '../domain/jobs/job-run.service.js';
+import { CreditKpiService } from '../domain/kpis/credit-kpis.service.js';
+import { LedgerPostingService } from '../domain/ledger/ledger-posting.service.js';
+import { PayerService } from '../domain/payers/payer.service.js';
+import { TenantService } from '../domain/tenancy/tenant.service.js';
+
+/** The composition root of the domain: every service, wired once per process. */
+export function createServices(scheduler: JobScheduler) {
+  const tenants = new TenantService();
+  return {
+    tenants,
+    payers: new PayerService(tenants),
+    accounts: new AccountService(),
+    ledger: new LedgerPostingService(tenants),
+    credits: new CreditService(),
+    kpis: new CreditKpiService(),
+    jobs: new JobRunService(tenants, scheduler),
+    detection: new CreditDetectionService(),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,39 @@
+import type { UnitOfWork } from '../../infra/db/unit-of-work.js';
+import type { Role } from './role.js';
+
+/** Who is calling: the token's subject, tenant and roles. */
+export interface Actor {
+  id: string;
+  tenantId: string;
+  roles: readonly Role[];
+}
+
+/**
+ * Passed first to every service call: the tenant and actor, the unit of work (one transaction,
+ * tenant-scoped by row-level security), the request's clock and its DataLoaders.
+ */
+export class RequestContext {
+  private readonly loaders = new Map<unknown, unknown>();
+
+  constructor(
+    readonly actor: Actor,
+    readonly uow: UnitOfWork,
+    readonly requestId: string,
+    /** The request's "now": every age and deadline in one response is relative to the same instant. */
+    readonly now: Date = new Date(),
+  ) {}
+
+  get tenantId(): string {
+    return this.actor.tenantId;
+  }
+
+  /** A per-request loader, created on first use from its factory (the factory is the map key). */
+  loader<L>(factory: (ctx: RequestContext) => L): L {
+    let loader = this.loaders.get(factory) as L | undefined;
+    if (!loader) {
+      loader = factory(this);
+      this.loaders.set(factory, loader);
+    }
+    return loader;
+  }
+}

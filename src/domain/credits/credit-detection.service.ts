@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import { ACTIVE_CREDIT_STATUSES, CreditStatus, RootCauseCode } from './credit-enums.js';
+import { slaDueAtSql } from './sla-policy.js';
+
+export interface DetectionResult {
+  accountsScanned: number;
+  negativeAccounts: number;
+  opened: number;
+  updated: number;
+  resolved: number;
+  openCredits: number;
+  /** Total of open credit amounts after the run, as an exact decimal string. */
+  openAmount: string;
+}
+
+export interface DetectionProgress {
+  (processed: number, total: number): Promise<void>;
+}
+
+const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
+
+/**
+ * Full credit detection for one tenant, set-based inside the caller's transaction:
+ *  1. one GROUP BY over the tenant's ledger finds the accounts whose balance is negative;
+ *  2. for those accounts only, a running sum finds when the balance last went (and stayed) negative;
+ *  3. three statements merge that set into `credit`: open new credits, update changed open ones,
+ *     resolve open credits whose account is back at zero or above.
+ * Nothing proportional to the ledger reaches Node; a rerun over an unchanged ledger changes nothing.
+ */
+export class CreditDetectionService {
+  async detect(db: SqlRunner, tenantId: string, runId: string, now: Date, progress?: DetectionProgress): Promise<DetectionResult> {
+    const at = now.toISOString();
+    const total = await db.one<{ n: number }>(sql`select count(*)::integer as n from account_balance where tenant_id = ${tenantId}`);
+    const accountsScanned = total?.n ?? 0;
+    await progress?.(0, accountsScanned);
+
+    await db.affected(sql`
+      create temp table det_negative (account_id uuid primary key, balance numeric(14,2) not null,
+        originated_at timestamptz) on commit drop`);
+    const negativeAccounts = await db.affected(sql`
+      insert into det_negative (account_id, balance)
+      select account_id, sum(amount) from ledger_entry where tenant_id = ${tenantId}
+      group by account_id having sum(amount) < 0`);
+    await progress?.(accountsScanned, accountsScanned);
+
+    // The entry after the last one that left the running balance at or above zero is where the
+    // current negative stretch began (the first entry, if the balance was never non-negative).
+    await db.affected(sql`
+      with running as (
+        select e.account_id, e.posted_at,
+               sum(e.amount) over w as balance,
+               row_number() over w as rn
+        from ledger_entry e join det_negative n on n.account_id = e.account_id
+        where e.tenant_id = ${tenantId}
+        window w as (partition by e.account_id order by e.posted_at, e.id rows unbounded preceding)
+      ), origin as (
+        select account_id, coalesce(max(rn) filter (where balance >= 0), 0) + 1 as rn
+        from running group by account_id
+      )
+      update det_negative n set originated_at = r.posted_at
+      from running r join origin o on o.account_id = r.account_id and o.rn = r.rn
+      where n.account_id = r.account_id`);
+
+    const updated = await db.affected(sql`
+      update credit c
+         set amount = -n.balance,
+             originated_at = n.originated_at,
+             sla_due_at = least(c.sla_due_at, ${slaDueAtSql(sql`c.identified_at`, sql`-n.balance`, sql`null::integer`)}),
+             detection_run_id = ${runId},
+             updated_at = ${at}
+        from det_negative n
+       where c.account_id = n.account_id and c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
+         and (c.amount <> -n.balance or c.originated_at <> n.originated_at)`);
+
+    const opened = await db.affected(sql`
+      insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause,
+                          originated_at, identified_at, sla_due_at, detection_run_id, updated_at)
+      select ${tenantId}, n.account_id, -n.balance, -n.balance, ${CreditStatus.OPEN}, ${RootCauseCode.UNDETERMINED},
+             n.originated_at, ${at}, ${slaDueAtSql(sql`${at}::timestamptz`, sql`-n.balance`, sql`null::integer`)}, ${runId}, ${at}
+        from det_negative n
+       where not exists (select 1 from credit c where c.account_id = n.account_id and c.status in (${ACTIVE}))
+      on conflict (account_id) where status in (${ACTIVE}) do nothing`);
+
+    // How the balance came back is read from the last entry: a refund, an adjustment or a transfer
+    // name themselves; a new charge or a payer take-back absorbed the credit (an offset).
+    const resolved = await db.affected(sql`
+      update credit c
+         set status = ${CreditStatus.RESOLVED},
+             amount = 0,
+             resolved_at = ${at},
+             resolution = (
+               select case e.kind when 'REFUND' then 'REFUND' when 'ADJUSTMENT' then 'ADJUSTMENT'
+                                  when 'TRANSFER' then 'TRANSFER' else 'OFFSET' end
+                 from ledger_entry e where e.account_id = c.account_id
+                order by e.posted_at desc, e.id desc limit 1),
+             detection_run_id = ${runId},
+             updated_at = ${at}
+       where c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
+         and not exists (select 1 from det_negative n where n.account_id = c.account_id)`);
+
+    const open = await db.one<{ n: number; amount: string }>(sql`
+      select count(*)::integer as n, coalesce(sum(amount), 0)::text as amount
+        from credit where tenant_id = ${tenantId} and status in (${ACTIVE})`);
+    await db.affected(sql`drop table det_negative`);
+
+    return {
+      accountsScanned,
+      negativeAccounts,
+      opened,
+      updated,
+      resolved,
+      openCredits: open?.n ?? 0,
+      openAmount: open?.amount ?? '0.00',
+    };
+  }
+}

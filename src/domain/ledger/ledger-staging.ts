@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import { BadInputError, ConflictError } from '../errors.js';
+import type { StagedEntry } from './ledger-entry-validation.js';
+
+/**
+ * The one path from a batch of entries into the ledger, shared by `postLedgerEntries` and the COPY
+ * importer: rows are staged in a transaction-local temp table, checked set-based, and moved into
+ * the ledger in one INSERT … SELECT. Idempotency rests on the unique (tenant_id, external_id) index
+ * and a content hash computed the same way for both paths.
+ */
+
+/** How a staged row's position is named in errors: `entries[3]` for GraphQL, `line 1042` for CSV. */
+export type LineLabel = (line: number) => string;
+
+/** sha256 over the canonical text of an entry's content (everything but its id). */
+const CONTENT_HASH = sql.raw(`encode(sha256(convert_to(concat_ws(chr(31),
+  account_number, patient_id, guarantor_id, coalesce(payer_code, ''), kind, amount::text,
+  to_char(posted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), coalesce(service_date::text, ''),
+  coalesce(claim_number, ''), coalesce(reference, ''), coalesce(reason_code, '')), 'UTF8')), 'hex')`);
+
+export async function createStagingTable(db: SqlRunner): Promise<void> {
+  await db.affected(sql`
+    create temp table if not exists ledger_staging (
+      line integer not null,
+      external_id text not null,
+      account_number text not null,
+      patient_id text not null,
+      guarantor_id text not null,
+      guarantor_given boolean not null,
+      payer_code text,
+      kind text not null,
+      amount numeric(14,2) not null,
+      posted_at timestamptz not null,
+      service_date date,
+      claim_number text,
+      reference text,
+      reason_code text,
+      content_hash text
+    ) on commit drop`);
+  await db.affected(sql`truncate ledger_staging`);
+}
+
+/** Stages validated entries with one INSERT … SELECT FROM unnest(arrays). */
+export async function stageEntries(db: SqlRunner, entries: readonly StagedEntry[]): Promise<void> {
+  const col = <K extends keyof StagedEntry>(key: K) => entries.map((e) => e[key]);
+  await db.affected(sql`
+    insert into ledger_staging (line, external_id, account_number, patient_id, guarantor_id, guarantor_given,
+      payer_code, kind, amount, posted_at, service_date, claim_number, reference, reason_code)
+    select * from unnest(
+      ${col('line')}::integer[], ${col('externalId')}::text[], ${col('accountNumber')}::text[],
+      ${col('patientId')}::text[], ${col('guarantorId')}::text[], ${col('guarantorGiven')}::boolean[],
+      ${col('payerCode')}::text[], ${col('kind')}::text[], ${col('amount')}::numeric[],
+      ${col('postedAt')}::timestamptz[], ${col('serviceDate')}::date[], ${col('claimNumber')}::text[],
+      ${col('reference')}::text[], ${col('reasonCode')}::text[])`);
+}
+
+export interface ApplyResult {
+  posted: number;
+  skippedDuplicates: number;
+}
+
+/** Validates the staged rows against the tenant's data and moves them into the ledger. */
+export async function applyStagedEntries(db: SqlRunner, tenantId: string, label: LineLabel): Promise<ApplyResult> {
+  await db.affected(sql`update ledger_staging set content_hash = ${CONTENT_HASH}`);
+
+  const unknownPayer = await db.one<{ line: number; payer_code: string }>(sql`
+    select s.line, s.payer_code from ledger_staging s
+    where s.payer_code is not null
+      and not exists (select 1 from payer p where p.tenant_id = ${tenantId} and p.code = s.payer_code)
+    order by s.line limit 1`);
+  if (unknownPayer) {
+    throw new BadInputError(`${label(unknownPayer.line)}.payerCode`, `unknown payer code "${unknownPayer.payer_code}"`);
+  }
+
+  const repeated = await db.one<{ external_id: string; first: number; second: number }>(sql`
+    select external_id, min(line) as first, max(line) as second from ledger_staging
+    group by external_id having count(distinct content_hash) > 1
+    order by min(line) limit 1`);
+  if (repeated) {
+    throw new ConflictError(
+      `${label(repeated.second)}.externalId: "${repeated.external_id}" appears twice with different content (${label(repeated.first)} and ${label(repeated.second)})`,
+      { field: `${label(repeated.second)}.externalId`, externalId: repeated.external_id },
+    );
+  }
+
+  const splitAccount = await db.one<{ account_number: string; line: number }>(sql`
+    select account_number, max(line) as line from ledger_staging group by account_number
+    having count(distinct patient_id) > 1
+        or count(distinct guarantor_id) filter (where guarantor_given) > 1
+    order by max(line) limit 1`);
+  if (splitAccount) {
+    throw new ConflictError(
+      `${label(splitAccount.line)}.accountNumber: account "${splitAccount.account_number}" is given different patients or guarantors in this batch`,
+      { field: `${label(splitAccount.line)}.accountNumber` },
+    );
+  }
+
+  await db.affected(sql`
+    insert into account (tenant_id, account_number, patient_id, guarantor_id)
+    select distinct on (account_number) ${tenantId}, account_number, patient_id, guarantor_id
+    from ledger_staging order by account_number, guarantor_given desc, line
+    on conflict (tenant_id, account_number) do nothing`);
+
+  const mismatch = await db.one<{ line: number; account_number: string; field: string }>(sql`
+    select s.line, s.account_number,
+           case when a.patient_id <> s.patient_id then 'patientId' else 'guarantorId' end as field
+    from ledger_staging s
+    join account a on a.tenant_id = ${tenantId} and a.account_number = s.account_number
+    where a.patient_id <> s.patient_id or (s.guarantor_given and a.guarantor_id <> s.guarantor_id)
+    order by s.line limit 1`);
+  if (mismatch) {
+    throw new ConflictError(
+      `${label(mismatch.line)}.${mismatch.field}: account "${mismatch.account_number}" belongs to another ${mismatch.field === 'patientId' ? 'patient' : 'guarantor'}`,
+      { field: `${label(mismatch.line)}.${mismatch.field}` },
+    );
+  }
+
+  // Insert in posting order so that ids break posted_at ties the way the entries were given.
+  const inserted = await db.one<{ posted: number }>(sql`
+    with src as (
+      select distinct on (external_id) * from ledger_staging order by external_id, line
+    ), ins as (
+      insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, service_date,
+                                payer_id, claim_number, reference, reason_code, content_hash)
+      select ${tenantId}, a.id, src.external_id, src.kind, src.amount, src.posted_at, src.service_date,
+             p.id, src.claim_number, src.reference, src.reason_code, src.content_hash
+      from src
+      join account a on a.tenant_id = ${tenantId} and a.account_number = src.account_number
+      left join payer p on p.tenant_id = ${tenantId} and p.code = src.payer_code
+      order by src.posted_at, src.line
+      on conflict (tenant_id, external_id) do nothing
+      returning account_id, payer_id, posted_at
+    ), primary_payer as (
+      update account a set primary_payer_id = f.payer_id
+      from (select distinct on (account_id) account_id, payer_id from ins
+            where payer_id is not null order by account_id, posted_at) f
+      where a.id = f.account_id and a.primary_payer_id is null
+    )
+    select count(*)::integer as posted from ins`);
+
+  // Checked after the insert, so that a concurrent batch that won the race is compared too.
+  const replay = await db.one<{ line: number; external_id: string }>(sql`
+    select s.line, s.external_id from ledger_staging s
+    join ledger_entry e on e.tenant_id = ${tenantId} and e.external_id = s.external_id
+    where e.content_hash <> s.content_hash
+    order by s.line limit 1`);
+  if (replay) {
+    throw new ConflictError(
+      `${label(replay.line)}.externalId: "${replay.external_id}" was already posted with different content`,
+      { field: `${label(replay.line)}.externalId`, externalId: replay.external_id },
+    );
+  }
+
+  const total = await db.one<{ total: number }>(sql`select count(*)::integer as total from ledger_staging`);
+  const posted = inserted?.posted ?? 0;
+  return { posted, skippedDuplicates: (total?.total ?? 0) - posted };
+}

@@ -1,0 +1,92 @@
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import type { RawBuilder } from 'kysely';
+import type { SqlRunner } from './sql-runner.js';
+
+/**
+ * One transaction scoped to one tenant. Row-level security reads `app.tenant_id`, which MikroORM's
+ * session context sets with set_config(..., true) when the transaction begins, so every statement
+ * of the unit — ORM reads, raw SQL, DataLoader batches — sees only that tenant's rows.
+ *
+ * The transaction starts lazily on first use and is finished once by whoever opened the unit (the
+ * GraphQL plugin for requests, the job runner for jobs): commit on success, rollback otherwise.
+ */
+export class UnitOfWork implements SqlRunner {
+  readonly em: EntityManager;
+  private begun?: Promise<void>;
+  private finished = false;
+  private readonly afterCommitHooks: (() => Promise<void> | void)[] = [];
+
+  constructor(orm: MikroORM, readonly tenantId: string) {
+    this.em = orm.em.fork({ session: { variables: { 'app.tenant_id': tenantId } } });
+  }
+
+  /** The EntityManager, inside the unit's transaction. */
+  async tx(): Promise<EntityManager> {
+    if (this.finished) throw new Error('unit of work already finished');
+    this.begun ??= this.em.begin();
+    await this.begun;
+    return this.em;
+  }
+
+  /** Runs a Kysely `sql` fragment (server-side parameters) in the unit's transaction. */
+  async rows<R>(query: RawBuilder<R>): Promise<R[]> {
+    const em = await this.tx();
+    const result = await query.execute(em.getKysely());
+    return result.rows;
+  }
+
+  async one<R>(query: RawBuilder<R>): Promise<R | undefined> {
+    return (await this.rows(query))[0];
+  }
+
+  /** Rows changed by an UPDATE/INSERT/DELETE without RETURNING. */
+  async affected(query: RawBuilder<unknown>): Promise<number> {
+    const em = await this.tx();
+    const result = await query.execute(em.getKysely());
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /** Work that must only happen once the data is durable, e.g. enqueueing a job for a new run. */
+  afterCommit(hook: () => Promise<void> | void): void {
+    this.afterCommitHooks.push(hook);
+  }
+
+  get started(): boolean {
+    return this.begun !== undefined;
+  }
+
+  async commit(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.begun) {
+      await this.begun;
+      await this.em.commit();
+    }
+    for (const hook of this.afterCommitHooks) await hook();
+  }
+
+  async rollback(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    if (!this.begun) return;
+    try {
+      await this.begun;
+    } catch {
+      return; // BEGIN itself failed: there is nothing to roll back
+    }
+    await this.em.rollback();
+  }
+
+  /** Runs `fn` in a fresh unit that commits when it resolves and rolls back when it throws. */
+  static async run<T>(orm: MikroORM, tenantId: string, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const uow = new UnitOfWork(orm, tenantId);
+    try {
+      const result = await fn(uow);
+      await uow.commit();
+      return result;
+    } catch (error) {
+      await uow.rollback();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type AuthChecker, type ResolverData } from 'type-graphql';
+import type { Services } from '../../app/services.js';
+import type { RequestContext } from '../../domain/context/request-context.js';
+import type { Role } from '../../domain/context/role.js';
+import { AccountResolver } from '../../resolvers/account.resolver.js';
+import { CreditResolver } from '../../resolvers/credit.resolver.js';
+import { JobResolver } from '../../resolvers/job.resolver.js';
+import { KpiResolver } from '../../resolvers/kpi.resolver.js';
+import { LedgerResolver } from '../../resolvers/ledger.resolver.js';
+import { PayerResolver } from '../../resolvers/payer.resolver.js';
+import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
+
+export const RESOLVERS = [PayerResolver, AccountResolver, LedgerResolver, CreditResolver, KpiResolver, JobResolver] as const;
+
+/** A caller passes when it holds any of the roles the operation or field names. */
+export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) =>
+  roles.length === 0 || context.actor.roles.some((role) => roles.includes(role));
+
+/** Builds the executable schema; every resolver receives the process's services. */
+export async function createSchema(services: Services): Promise<GraphQLSchema> {
+  const instances = new Map<unknown, unknown>();
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    container: {
+      get(someClass: new (services: Services) => unknown, _resolverData: ResolverData<RequestContext>) {
+        let instance = instances.get(someClass);
+        if (!instance) {
+          instance = new someClass(services);
+          instances.set(someClass, instance);
+        }
+        return instance;
+      },
+    },
+  });
+}

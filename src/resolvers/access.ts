@@ -1,0 +1,22 @@
+import { Role } from '../domain/context/role.js';
+
+/**
+ * Who may call what: the role matrix of README.md, in one place. Every query, mutation and
+ * sensitive field names one of these sets in its @Authorized decorator.
+ */
+const { ADMIN, ANALYST, APPROVER, AUDITOR, PARTNER, BI, JOB_RUNNER } = Role;
+
+/** Credits, payers, refunds: everyone who works or integrates credits. */
+export const READ_CREDITS = [ADMIN, ANALYST, APPROVER, AUDITOR, PARTNER];
+/** KPI aggregates: the readers of credits plus BI tools. */
+export const READ_KPIS = [ADMIN, ANALYST, APPROVER, AUDITOR, PARTNER, BI];
+/** Patient identifiers (patientId, guarantorId) and account lookups: not partners, not BI. */
+export const READ_PHI = [ADMIN, ANALYST, APPROVER, AUDITOR];
+/** Configuration: payers (and later policies and worklists). */
+export const CONFIGURE = [ADMIN];
+/** Posting ledger entries from integrations and scripts. */
+export const INGEST = [ADMIN, JOB_RUNNER];
+/** Triggering bulk jobs. */
+export const RUN_JOBS = [ADMIN, JOB_RUNNER];
+/** Reading bulk jobs. */
+export const READ_JOBS = [ADMIN, JOB_RUNNER, AUDITOR];

@@ -1,0 +1,66 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Services } from '../app/services.js';
+import { accountLoader } from '../domain/accounts/account.loader.js';
+import type { RequestContext } from '../domain/context/request-context.js';
+import { ageDays, agingBucket } from '../domain/credits/aging-bucket.js';
+import type { Credit } from '../domain/credits/credit.entity.js';
+import { accountEntriesLoader } from '../domain/ledger/ledger-entry.loader.js';
+import { payerLoader } from '../domain/payers/payer.loader.js';
+import { AccountType } from '../schema/account.type.js';
+import { CreditConnection, CreditFilter, CreditType } from '../schema/credit.type.js';
+import { AgingBucket } from '../schema/enums.js';
+import { LedgerEntryType } from '../schema/ledger.type.js';
+import { PayerType } from '../schema/payer.type.js';
+import { READ_CREDITS } from './access.js';
+
+@Resolver(() => CreditType)
+export class CreditResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(READ_CREDITS)
+  @Query(() => CreditConnection, { description: 'Oldest origination first; first: default 50, at most 500.' })
+  async credits(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => CreditFilter, { nullable: true }) filter?: CreditFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<CreditConnection> {
+    const page = await this.services.credits.list(ctx, filter ?? {}, first, after);
+    return {
+      edges: page.edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Authorized(READ_CREDITS)
+  @Query(() => CreditType, { nullable: true })
+  credit(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.credits.byId(ctx, id);
+  }
+
+  @FieldResolver(() => AccountType)
+  account(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return ctx.loader(accountLoader).load(credit.accountId);
+  }
+
+  @FieldResolver(() => PayerType, { nullable: true, description: 'Who the money is owed to; null: the patient / guarantor.' })
+  refundPayer(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return credit.refundPayerId ? ctx.loader(payerLoader).load(credit.refundPayerId) : null;
+  }
+
+  @FieldResolver(() => [LedgerEntryType], { description: "The account's ledger, oldest first." })
+  entries(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return ctx.loader(accountEntriesLoader).load(credit.accountId);
+  }
+
+  @FieldResolver(() => Int, { description: 'Whole days since originatedAt, as of this request.' })
+  ageDays(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return ageDays(credit.originatedAt, ctx.now);
+  }
+
+  @FieldResolver(() => AgingBucket)
+  agingBucket(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return agingBucket(ageDays(credit.originatedAt, ctx.now));
+  }
+}
