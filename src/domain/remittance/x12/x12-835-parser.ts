@@ -1,0 +1,168 @@
+import { parseTransactionSet, type SetContext } from './x12-835-transaction.js';
+import type {
+  Claim835,
+  Interchange835,
+  Parse835Result,
+  ParsedSet835,
+  RejectedSet835,
+  TransactionSet835,
+} from './x12-835.types.js';
+import { elementIssue, segmentIssue, type X12Issue } from './x12-issue.js';
+import { elementAt, tokenizeX12, type X12Segment } from './x12-tokenizer.js';
+
+const show = (c: string): string => (c === '\n' ? 'newline' : `"${c}"`);
+
+/**
+ * Parses the text of an X12 835 file (005010X221A1; 004010X091A1 tolerated) into its transaction
+ * sets. Never throws for bad input.
+ *
+ * Each ST..SE set is judged on its own: a set with any error is listed in `rejected` (with the
+ * errors, and no claims), the others in `parsed`, so one malformed set never blocks the rest of the
+ * file and never gets half-posted. See `parseTransactionSet` for what is an error and what a warning.
+ * Problems outside sets go to `issues`: text that is not X12 or segments between sets (errors, as
+ * data is being dropped), and envelope count/control-number mismatches or a missing GE/IEA
+ * (warnings: the sets themselves are complete).
+ */
+export function parse835(text: string): Parse835Result {
+  const tokens = tokenizeX12(text);
+  const issues: X12Issue[] = [...tokens.issues];
+  const sets: TransactionSet835[] = [];
+  const interchanges: Interchange835[] = [];
+  let isa: X12Segment | undefined;
+  let gs: X12Segment | undefined;
+  let groupsInInterchange = 0;
+  let setsInGroup = 0;
+  let open: X12Segment[] | undefined;
+  let outside: X12Segment[] = [];
+  let noEnvelopeReported = false;
+
+  const envelopeWarning = (at: X12Segment, element: string, detail: string): void => {
+    issues.push(elementIssue('warning', 'ENVELOPE_MISMATCH', at, element, detail));
+  };
+  const closeSet = (complete: boolean): void => {
+    if (!open) return;
+    const ctx: SetContext = {
+      ...(gs && elementAt(gs, 8) ? { version: elementAt(gs, 8) } : {}),
+      ...(isa ? { interchangeControlNumber: elementAt(isa, 13) } : {}),
+      ...(gs ? { groupControlNumber: elementAt(gs, 6) } : {}),
+    };
+    sets.push(parseTransactionSet(open, ctx, complete));
+    open = undefined;
+  };
+  const flushOutside = (): void => {
+    const [first, last] = [outside[0], outside[outside.length - 1]];
+    if (!first || !last) return;
+    const ids = [...new Set(outside.map((s) => s.id.slice(0, 8)))].slice(0, 6).join(', ');
+    const span = first === last ? `segment ${first.ordinal}` : `segments ${first.ordinal}–${last.ordinal}`;
+    const message = `${span} (${ids}) lie outside any ST..SE transaction set and were ignored`;
+    issues.push({ severity: 'error', code: 'OUTSIDE_SET', message, ordinal: first.ordinal, segmentId: first.id });
+    outside = [];
+  };
+  const closeGroup = (ge?: X12Segment): void => {
+    if (!gs) return;
+    if (!ge) {
+      issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', gs, 'functional group has no GE'));
+    } else {
+      if (elementAt(ge, 1) !== String(setsInGroup)) envelopeWarning(ge, 'GE01', `"${elementAt(ge, 1)}" but the group has ${setsInGroup} transaction sets`);
+      if (elementAt(ge, 2) !== elementAt(gs, 6)) envelopeWarning(ge, 'GE02', `"${elementAt(ge, 2)}" differs from GS06 "${elementAt(gs, 6)}"`);
+    }
+    gs = undefined;
+  };
+  const closeInterchange = (iea?: X12Segment): void => {
+    if (!isa) return;
+    if (!iea) {
+      issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', isa, 'interchange has no IEA'));
+    } else {
+      if (elementAt(iea, 1) !== String(groupsInInterchange)) envelopeWarning(iea, 'IEA01', `"${elementAt(iea, 1)}" but the interchange has ${groupsInInterchange} groups`);
+      if (elementAt(iea, 2) !== elementAt(isa, 13)) envelopeWarning(iea, 'IEA02', `"${elementAt(iea, 2)}" differs from ISA13 "${elementAt(isa, 13)}"`);
+    }
+    isa = undefined;
+  };
+
+  for (const seg of tokens.segments) {
+    switch (seg.id) {
+      case 'ISA':
+        closeSet(false);
+        flushOutside();
+        closeGroup();
+        closeInterchange();
+        isa = seg;
+        groupsInInterchange = 0;
+        interchanges.push({
+          ordinal: seg.ordinal,
+          controlNumber: elementAt(seg, 13),
+          senderId: elementAt(seg, 6).trim(),
+          receiverId: elementAt(seg, 8).trim(),
+          version: elementAt(seg, 12),
+          usage: elementAt(seg, 15),
+          delimiters: seg.delimiters,
+        });
+        break;
+      case 'GS':
+        closeSet(false);
+        flushOutside();
+        closeGroup();
+        gs = seg;
+        setsInGroup = 0;
+        groupsInInterchange++;
+        if (elementAt(seg, 1) !== 'HP') envelopeWarning(seg, 'GS01', `"${elementAt(seg, 1)}" is not HP (health care claim payment)`);
+        break;
+      case 'ST':
+        closeSet(false);
+        flushOutside();
+        if (!isa && !gs && !noEnvelopeReported) {
+          const d = seg.delimiters;
+          const detail = `transaction set read without ISA/GS envelope; detected element ${show(d.element)}, component ${show(d.component)}, terminator ${show(d.segment)}`;
+          issues.push(segmentIssue('warning', 'NO_ENVELOPE', seg, detail));
+          noEnvelopeReported = true;
+        }
+        open = [seg];
+        setsInGroup++;
+        break;
+      case 'SE':
+        if (open) {
+          open.push(seg);
+          closeSet(true);
+        } else outside.push(seg);
+        break;
+      case 'GE':
+        closeSet(false);
+        flushOutside();
+        if (gs) closeGroup(seg);
+        else issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', seg, 'GE without GS'));
+        break;
+      case 'IEA':
+        closeSet(false);
+        flushOutside();
+        closeGroup();
+        if (isa) closeInterchange(seg);
+        else issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', seg, 'IEA without ISA'));
+        break;
+      default:
+        if (open) open.push(seg);
+        else outside.push(seg);
+    }
+  }
+  closeSet(false);
+  flushOutside();
+  closeGroup();
+  closeInterchange();
+
+  return {
+    sets,
+    parsed: sets.filter((s): s is ParsedSet835 => s.status === 'parsed'),
+    rejected: sets.filter((s): s is RejectedSet835 => s.status === 'rejected'),
+    interchanges,
+    issues,
+  };
+}
+
+/** Claims of the sets that parsed without error: the only ones a ledger may post. */
+export function postableClaims(result: Parse835Result): Claim835[] {
+  return result.parsed.flatMap((s) => s.remittance.claims);
+}
+
+/** Every error and warning of a result (file-level first, then per set in file order). */
+export function allIssues(result: Parse835Result): X12Issue[] {
+  return [...result.issues, ...result.sets.flatMap((s) => [...s.errors, ...s.warnings])];
+}
