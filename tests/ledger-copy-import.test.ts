@@ -47,8 +47,8 @@ it('shares idempotency with postLedgerEntries: the same entry is one entry, whic
 
 it.each([
   ['an amount with three decimals', 'bad-1,CSV-D,P4,,,CHARGE,1.234,2026-09-01T10:00:00Z,,,,', 'line 3.amount'],
-  ['a date-time without offset', 'bad-1,CSV-D,P4,,,CHARGE,1.00,2026-09-01T10:00:00,,,,', 'line 3.posted_at'],
-  ['an impossible date', 'bad-1,CSV-D,P4,,,CHARGE,1.00,2026-02-30T10:00:00Z,,,,', 'line 3.posted_at'],
+  ['a date-time without offset', 'bad-1,CSV-D,P4,,,CHARGE,1.00,2026-09-01T10:00:00,,,,', 'line 3.postedAt'],
+  ['an impossible date', 'bad-1,CSV-D,P4,,,CHARGE,1.00,2026-02-30T10:00:00Z,,,,', 'line 3.postedAt'],
   ['an unknown kind', 'bad-1,CSV-D,P4,,,CREDIT,1.00,2026-09-01T10:00:00Z,,,,', 'line 3.kind'],
   ['an unknown payer', 'bad-1,CSV-D,P4,,NOPE,PAYMENT,-1.00,2026-09-01T10:00:00Z,,,,', 'line 3.payerCode'],
 ])('rejects %s naming the line and field, posting nothing of the batch', async (_label, line, field) => {

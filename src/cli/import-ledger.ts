@@ -32,6 +32,7 @@ const bar = new cliProgress.SingleBar(
 const mb = (bytes: number) => Math.round((bytes / 1e6) * 10) / 10;
 bar.start(mb(size), 0, { rows: 0 });
 const stream = createReadStream(file);
+const records = ledgerCsvRecords(stream);
 let bytes = 0;
 let rows = 0;
 stream.on('data', (chunk) => {
@@ -40,7 +41,7 @@ stream.on('data', (chunk) => {
 });
 const started = Date.now();
 try {
-  const result = await importLedgerRecords(config.appDatabaseUrl, values.tenant, ledgerCsvRecords(stream), {
+  const result = await importLedgerRecords(config.appDatabaseUrl, values.tenant, records, {
     batchRows: Number(values.batch),
     onBatch: (n) => {
       rows = n;

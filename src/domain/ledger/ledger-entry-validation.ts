@@ -1,5 +1,5 @@
 import { BadInputError, ConflictError } from '../errors.js';
-import { Decimal, formatMoney } from '../money/money.js';
+import { Decimal, formatMoney, isMoneyText } from '../money/money.js';
 import { EntryKind } from './entry-kind.js';
 
 /** Most entries one call may post: one transaction, bounded memory and lock time. */
@@ -113,4 +113,55 @@ export function validateLedgerBatch(entries: readonly LedgerEntryDraft[], now: D
     staged.push(row);
   });
   return staged;
+}
+
+const KINDS = new Set<string>(Object.values(EntryKind));
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether y-m-d is a real calendar day (rejects 2026-02-30, which Date.parse would roll over). */
+function isCalendarDay(y: string, m: string, d: string): boolean {
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+}
+
+/**
+ * Validates one CSV record (columns in LEDGER_CSV_COLUMNS order, empty meaning none) with the same
+ * rules as validateLedgerBatch, naming `line N.column` in errors. Streaming: no batch state.
+ */
+export function validateLedgerRecord(fields: readonly string[], line: number, now: Date): StagedEntry {
+  const at = `line ${line}`;
+  const [externalId, accountNumber, patientId, guarantorId, payerCode, kind, amount, postedAt, serviceDate, claimNumber, reference, reasonCode] =
+    fields.map((f) => f.trim());
+  if (!KINDS.has(kind!)) throw new BadInputError(`${at}.kind`, `"${kind}" must be one of ${[...KINDS].join(', ')}`);
+  if (!isMoneyText(amount!)) {
+    throw new BadInputError(`${at}.amount`, `"${amount}" is not a decimal with at most 12 integer digits and 2 fraction digits`);
+  }
+  const dt = ISO_DATE_TIME.exec(postedAt!);
+  const postedMs = dt && isCalendarDay(dt[1]!, dt[2]!, dt[3]!) ? Date.parse(postedAt!.replace(' ', 'T')) : Number.NaN;
+  if (Number.isNaN(postedMs)) throw new BadInputError(`${at}.postedAt`, `"${postedAt}" is not an ISO-8601 date-time with an offset`);
+  if (postedMs > now.getTime() + MAX_FUTURE_MS) throw new BadInputError(`${at}.postedAt`, `"${postedAt}" lies more than a day in the future`);
+  if (postedMs < EARLIEST_POSTING) throw new BadInputError(`${at}.postedAt`, `"${postedAt}" is before 1970`);
+  if (serviceDate) {
+    const d = ISO_DATE.exec(serviceDate);
+    if (!d || !isCalendarDay(d[1]!, d[2]!, d[3]!)) throw new BadInputError(`${at}.serviceDate`, `"${serviceDate}" is not a date (YYYY-MM-DD)`);
+  }
+  const patient = text(patientId, `${at}.patientId`, 64, true)!;
+  const guarantor = text(guarantorId, `${at}.guarantorId`, 64, false);
+  return {
+    line,
+    externalId: text(externalId, `${at}.externalId`, 128, true)!,
+    accountNumber: text(accountNumber, `${at}.accountNumber`, 64, true)!,
+    patientId: patient,
+    guarantorId: guarantor ?? patient,
+    guarantorGiven: guarantor !== null,
+    payerCode: text(payerCode, `${at}.payerCode`, 64, false),
+    kind: kind as EntryKind,
+    amount: amount!,
+    postedAt: new Date(postedMs).toISOString(),
+    serviceDate: serviceDate || null,
+    claimNumber: text(claimNumber, `${at}.claimNumber`, 64, false),
+    reference: text(reference, `${at}.reference`, 64, false),
+    reasonCode: text(reasonCode, `${at}.reasonCode`, 16, false),
+  };
 }

@@ -63,6 +63,8 @@ export interface ApplyResult {
 /** Validates the staged rows against the tenant's data and moves them into the ledger. */
 export async function applyStagedEntries(db: SqlRunner, tenantId: string, label: LineLabel): Promise<ApplyResult> {
   await db.affected(sql`update ledger_staging set content_hash = ${CONTENT_HASH}`);
+  // Temp tables have no statistics until analyzed; without them the joins below plan as nested loops.
+  await db.affected(sql`analyze ledger_staging`);
 
   const unknownPayer = await db.one<{ line: number; payer_code: string }>(sql`
     select s.line, s.payer_code from ledger_staging s
@@ -130,14 +132,18 @@ export async function applyStagedEntries(db: SqlRunner, tenantId: string, label:
       left join payer p on p.tenant_id = ${tenantId} and p.code = src.payer_code
       order by src.posted_at, src.line
       on conflict (tenant_id, external_id) do nothing
-      returning account_id, payer_id, posted_at
-    ), primary_payer as (
-      update account a set primary_payer_id = f.payer_id
-      from (select distinct on (account_id) account_id, payer_id from ins
-            where payer_id is not null order by account_id, posted_at) f
-      where a.id = f.account_id and a.primary_payer_id is null
+      returning 1
     )
     select count(*)::integer as posted from ins`);
+
+  // An account counts in its first payer's A/R. Driven by the analyzed staging table (not by the
+  // insert's RETURNING, which the planner cannot estimate) so it joins account by its unique index.
+  await db.affected(sql`
+    update account a set primary_payer_id = p.id
+      from (select distinct on (account_number) account_number, payer_code from ledger_staging
+             where payer_code is not null order by account_number, posted_at, line) f
+      join payer p on p.tenant_id = ${tenantId} and p.code = f.payer_code
+     where a.tenant_id = ${tenantId} and a.account_number = f.account_number and a.primary_payer_id is null`);
 
   // Checked after the insert, so that a concurrent batch that won the race is compared too.
   const replay = await db.one<{ line: number; external_id: string }>(sql`

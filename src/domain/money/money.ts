@@ -8,6 +8,11 @@ export { Decimal };
 /** At most 12 integer digits and 2 fraction digits: what numeric(14,2) holds. */
 const MONEY_TEXT = /^-?(\d{1,12})(\.\d{1,2})?$/;
 
+/** Whether a text is a valid amount (cheaper than parsing, for streaming validation). */
+export function isMoneyText(text: string): boolean {
+  return MONEY_TEXT.test(text);
+}
+
 export class MoneyFormatError extends Error {
   constructor(readonly input: string) {
     super(
