@@ -24,7 +24,7 @@ export function ormConfig({ url, poolMax = 10, debug = false }: OrmOptions): Opt
     entities: ENTITIES,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
-    migrations: { migrationsList, path: 'migrations', transactional: true, allOrNothing: true, silent: true },
+    migrations: { migrationsList, path: 'migrations', transactional: true, allOrNothing: true, silent: true, snapshot: false },
     pool: { min: 0, max: poolMax },
     // Requests and jobs fork their own EntityManager; the global one must never be used implicitly.
     allowGlobalContext: false,
