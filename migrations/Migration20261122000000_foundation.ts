@@ -26,7 +26,8 @@ export class Migration20261122000000_foundation extends Migration {
         refund_deadline_days integer not null check (refund_deadline_days between 1 and 3650),
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now(),
-        constraint payer_tenant_id_code_unique unique (tenant_id, code)
+        constraint payer_tenant_id_code_unique unique (tenant_id, code),
+        constraint payer_tenant_id_id_unique unique (tenant_id, id)
       );
 
       create table account (
@@ -35,50 +36,57 @@ export class Migration20261122000000_foundation extends Migration {
         account_number text not null check (length(account_number) between 1 and 64),
         patient_id text not null check (length(patient_id) between 1 and 64),
         guarantor_id text not null check (length(guarantor_id) between 1 and 64),
-        primary_payer_id uuid references payer (id),
+        primary_payer_id uuid,
         created_at timestamptz not null default now(),
-        constraint account_tenant_id_account_number_unique unique (tenant_id, account_number)
+        constraint account_tenant_id_account_number_unique unique (tenant_id, account_number),
+        constraint account_tenant_id_id_unique unique (tenant_id, id),
+        constraint account_primary_payer_fk foreign key (tenant_id, primary_payer_id) references payer (tenant_id, id)
       );
       create index account_tenant_id_guarantor_id_index on account (tenant_id, guarantor_id);
       create index account_tenant_id_patient_id_index on account (tenant_id, patient_id);
 
       create table ledger_entry (
         id bigint generated always as identity primary key,
-        tenant_id text not null references tenant (id),
-        account_id uuid not null references account (id),
+        tenant_id text not null,
+        account_id uuid not null,
         external_id text not null check (length(external_id) between 1 and 128),
         kind text not null check (kind in ('CHARGE','PAYMENT','ADJUSTMENT','REFUND','TRANSFER')),
         amount numeric(14,2) not null,
         posted_at timestamptz not null,
         service_date date,
-        payer_id uuid references payer (id),
+        payer_id uuid,
         claim_number text,
         reference text,
         reason_code text,
         content_hash text not null,
         created_at timestamptz not null default now(),
-        constraint ledger_entry_tenant_id_external_id_unique unique (tenant_id, external_id)
+        constraint ledger_entry_tenant_id_external_id_unique unique (tenant_id, external_id),
+        -- Composite keys: one check per row proves both that the account exists and that it is the
+        -- entry's own tenant's (and the same for the payer), at a third of three separate checks' cost.
+        constraint ledger_entry_account_fk foreign key (tenant_id, account_id) references account (tenant_id, id),
+        constraint ledger_entry_payer_fk foreign key (tenant_id, payer_id) references payer (tenant_id, id)
       );
       create index ledger_entry_account_id_posted_at_id_index on ledger_entry (account_id, posted_at, id);
 
       create table account_balance (
-        account_id uuid primary key references account (id),
-        tenant_id text not null references tenant (id),
+        account_id uuid primary key,
+        tenant_id text not null,
         balance numeric(14,2) not null,
         entry_count integer not null,
-        last_posted_at timestamptz not null
+        last_posted_at timestamptz not null,
+        constraint account_balance_account_fk foreign key (tenant_id, account_id) references account (tenant_id, id)
       );
       create index account_balance_negative_index on account_balance (tenant_id, account_id) where balance < 0;
 
       create table credit (
         id uuid primary key default gen_random_uuid(),
         tenant_id text not null references tenant (id),
-        account_id uuid not null references account (id),
+        account_id uuid not null,
         amount numeric(14,2) not null check (amount >= 0),
         original_amount numeric(14,2) not null check (original_amount > 0),
         status text not null check (status in ('OPEN','IN_REVIEW','PENDING_APPROVAL','RESOLVED','CLOSED')),
         root_cause text not null check (root_cause in ('DUPLICATE_PAYMENT','PAYER_OVERPAYMENT','COB_ERROR','PATIENT_OVERPAYMENT','INCORRECT_ADJUSTMENT','POSTING_ERROR','UNDETERMINED')),
-        refund_payer_id uuid references payer (id),
+        refund_payer_id uuid,
         originated_at timestamptz not null,
         identified_at timestamptz not null,
         sla_due_at timestamptz not null,
@@ -86,7 +94,9 @@ export class Migration20261122000000_foundation extends Migration {
         resolved_at timestamptz,
         closed_at timestamptz,
         detection_run_id uuid,
-        updated_at timestamptz not null default now()
+        updated_at timestamptz not null default now(),
+        constraint credit_account_fk foreign key (tenant_id, account_id) references account (tenant_id, id),
+        constraint credit_refund_payer_fk foreign key (tenant_id, refund_payer_id) references payer (tenant_id, id)
       );
       create unique index credit_one_active_per_account on credit (account_id)
         where status in ('OPEN','IN_REVIEW','PENDING_APPROVAL');

@@ -63,13 +63,13 @@ function stagingLine(e: StagedEntry): string {
   return [
     String(e.line), copyText(e.externalId), copyText(e.accountNumber), copyText(e.patientId), copyText(e.guarantorId),
     e.guarantorGiven ? 't' : 'f', copyNullable(e.payerCode), e.kind, e.amount, e.postedAt, copyNullable(e.serviceDate),
-    copyNullable(e.claimNumber), copyNullable(e.reference), copyNullable(e.reasonCode),
+    copyNullable(e.claimNumber), copyNullable(e.reference), copyNullable(e.reasonCode), e.contentHash,
   ].join('\t') + '\n';
 }
 
 const STAGING_COPY =
   'copy ledger_staging (line, external_id, account_number, patient_id, guarantor_id, guarantor_given, payer_code, ' +
-  'kind, amount, posted_at, service_date, claim_number, reference, reason_code) from stdin';
+  'kind, amount, posted_at, service_date, claim_number, reference, reason_code, content_hash) from stdin';
 
 /**
  * Streams records (one string per LEDGER_CSV_COLUMNS column) into the ledger through PostgreSQL
@@ -100,16 +100,23 @@ export async function importLedgerRecords(
         await prepareBatch(db, tenantId);
         let inBatch = 0;
         const lineOf = () => firstLine + total.rows + inBatch;
+        // Lines are sent in ~64 KB chunks: one CopyData message per row would dominate the cost.
         async function* batchText(): AsyncGenerator<string> {
+          let chunk = '';
           while (!pending.done && inBatch < batchRows) {
             const record = pending.value;
             if (record.length !== LEDGER_CSV_COLUMNS.length) {
               throw new BadInputError(`line ${lineOf()}`, `has ${record.length} fields, expected ${LEDGER_CSV_COLUMNS.length}`);
             }
-            yield stagingLine(validateLedgerRecord(record, lineOf(), now));
+            chunk += stagingLine(validateLedgerRecord(record, lineOf(), now));
+            if (chunk.length >= 65_536) {
+              yield chunk;
+              chunk = '';
+            }
             inBatch += 1;
             pending = await iterator.next();
           }
+          if (chunk) yield chunk;
         }
         await pipeline(Readable.from(batchText()), client.query(copyStreams.from(STAGING_COPY)));
         const result = await applyStagedEntries(db, tenantId, (line) => `line ${line}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadInputError, ConflictError } from '../errors.js';
 import { Decimal, formatMoney, isMoneyText } from '../money/money.js';
 import { EntryKind } from './entry-kind.js';
@@ -40,6 +41,22 @@ export interface StagedEntry {
   claimNumber: string | null;
   reference: string | null;
   reasonCode: string | null;
+  /** sha256 of the canonical content: tells a replay (same hash) from a conflicting reuse of the externalId. */
+  contentHash: string;
+}
+
+/** The canonical content of an entry (everything but its externalId), hashed. */
+function contentHash(e: Omit<StagedEntry, 'contentHash' | 'line'>): string {
+  const amount = new Decimal(e.amount);
+  const canonical = [
+    e.accountNumber, e.patientId, e.guarantorId, e.payerCode ?? '', e.kind, amount.isZero() ? '0.00' : amount.toFixed(2),
+    e.postedAt, e.serviceDate ?? '', e.claimNumber ?? '', e.reference ?? '', e.reasonCode ?? '',
+  ].join('\u001f');
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function withHash(e: Omit<StagedEntry, 'contentHash'>): StagedEntry {
+  return { ...e, contentHash: contentHash(e) };
 }
 
 function text(value: string | null | undefined, field: string, max: number, required: boolean): string | null {
@@ -85,7 +102,7 @@ export function validateLedgerBatch(entries: readonly LedgerEntryDraft[], now: D
     } catch (error) {
       throw new BadInputError(`${at}.amount`, (error as Error).message);
     }
-    const row: StagedEntry = {
+    const row = withHash({
       line: index,
       externalId,
       accountNumber,
@@ -100,16 +117,15 @@ export function validateLedgerBatch(entries: readonly LedgerEntryDraft[], now: D
       claimNumber: text(entry.claimNumber, `${at}.claimNumber`, 64, false),
       reference: text(entry.reference, `${at}.reference`, 64, false),
       reasonCode: text(entry.reasonCode, `${at}.reasonCode`, 16, false),
-    };
-    const key = JSON.stringify({ ...row, line: 0 });
+    });
     const previous = seen.get(externalId);
-    if (previous && previous.key !== key) {
+    if (previous && previous.key !== row.contentHash) {
       throw new ConflictError(
         `${at}.externalId: "${externalId}" appears twice in this batch with different content (entries ${previous.index} and ${index})`,
         { field: `${at}.externalId`, externalId },
       );
     }
-    if (!previous) seen.set(externalId, { index, key });
+    if (!previous) seen.set(externalId, { index, key: row.contentHash });
     staged.push(row);
   });
   return staged;
@@ -148,7 +164,7 @@ export function validateLedgerRecord(fields: readonly string[], line: number, no
   }
   const patient = text(patientId, `${at}.patientId`, 64, true)!;
   const guarantor = text(guarantorId, `${at}.guarantorId`, 64, false);
-  return {
+  return withHash({
     line,
     externalId: text(externalId, `${at}.externalId`, 128, true)!,
     accountNumber: text(accountNumber, `${at}.accountNumber`, 64, true)!,
@@ -163,5 +179,5 @@ export function validateLedgerRecord(fields: readonly string[], line: number, no
     claimNumber: text(claimNumber, `${at}.claimNumber`, 64, false),
     reference: text(reference, `${at}.reference`, 64, false),
     reasonCode: text(reasonCode, `${at}.reasonCode`, 16, false),
-  };
+  });
 }

@@ -7,17 +7,11 @@ import type { StagedEntry } from './ledger-entry-validation.js';
  * The one path from a batch of entries into the ledger, shared by `postLedgerEntries` and the COPY
  * importer: rows are staged in a transaction-local temp table, checked set-based, and moved into
  * the ledger in one INSERT … SELECT. Idempotency rests on the unique (tenant_id, external_id) index
- * and a content hash computed the same way for both paths.
+ * and the content hash both paths compute with the same function (ledger-entry-validation.ts).
  */
 
 /** How a staged row's position is named in errors: `entries[3]` for GraphQL, `line 1042` for CSV. */
 export type LineLabel = (line: number) => string;
-
-/** sha256 over the canonical text of an entry's content (everything but its id). */
-const CONTENT_HASH = sql.raw(`encode(sha256(convert_to(concat_ws(chr(31),
-  account_number, patient_id, guarantor_id, coalesce(payer_code, ''), kind, amount::text,
-  to_char(posted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), coalesce(service_date::text, ''),
-  coalesce(claim_number, ''), coalesce(reference, ''), coalesce(reason_code, '')), 'UTF8')), 'hex')`);
 
 export async function createStagingTable(db: SqlRunner): Promise<void> {
   await db.affected(sql`
@@ -36,7 +30,7 @@ export async function createStagingTable(db: SqlRunner): Promise<void> {
       claim_number text,
       reference text,
       reason_code text,
-      content_hash text
+      content_hash text not null
     ) on commit drop`);
   await db.affected(sql`truncate ledger_staging`);
 }
@@ -46,13 +40,13 @@ export async function stageEntries(db: SqlRunner, entries: readonly StagedEntry[
   const col = <K extends keyof StagedEntry>(key: K) => entries.map((e) => e[key]);
   await db.affected(sql`
     insert into ledger_staging (line, external_id, account_number, patient_id, guarantor_id, guarantor_given,
-      payer_code, kind, amount, posted_at, service_date, claim_number, reference, reason_code)
+      payer_code, kind, amount, posted_at, service_date, claim_number, reference, reason_code, content_hash)
     select * from unnest(
       ${col('line')}::integer[], ${col('externalId')}::text[], ${col('accountNumber')}::text[],
       ${col('patientId')}::text[], ${col('guarantorId')}::text[], ${col('guarantorGiven')}::boolean[],
       ${col('payerCode')}::text[], ${col('kind')}::text[], ${col('amount')}::numeric[],
       ${col('postedAt')}::timestamptz[], ${col('serviceDate')}::date[], ${col('claimNumber')}::text[],
-      ${col('reference')}::text[], ${col('reasonCode')}::text[])`);
+      ${col('reference')}::text[], ${col('reasonCode')}::text[], ${col('contentHash')}::text[])`);
 }
 
 export interface ApplyResult {
@@ -62,7 +56,6 @@ export interface ApplyResult {
 
 /** Validates the staged rows against the tenant's data and moves them into the ledger. */
 export async function applyStagedEntries(db: SqlRunner, tenantId: string, label: LineLabel): Promise<ApplyResult> {
-  await db.affected(sql`update ledger_staging set content_hash = ${CONTENT_HASH}`);
   // Temp tables have no statistics until analyzed; without them the joins below plan as nested loops.
   await db.affected(sql`analyze ledger_staging`);
 
