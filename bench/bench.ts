@@ -1,0 +1,207 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { loadConfig } from '../src/config.js';
+import { Runtime } from '../src/app/runtime.js';
+import { asSystem } from '../src/app/system-context.js';
+import { hasLedger, loadSyntheticPractice } from '../src/app/synthetic-practice.js';
+import { Role } from '../src/domain/context/role.js';
+import { generateLedger, toCsvLine } from '../src/domain/generator/index.js';
+import { JobKind } from '../src/domain/jobs/job-state.js';
+import { signToken } from '../src/infra/auth/jwt.js';
+
+/**
+ * `npm run bench -- [--accounts 1000000] [--fresh]`: side-by-side figures on a generated practice
+ * (default 1,000,000 accounts, ~10M entries) in its own database `credit_balance_bench`. Each
+ * figure is printed next to its baseline, measured in the same run. The practice is loaded once
+ * and reused by later runs unless --fresh.
+ */
+const { values } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '1000000' },
+    fresh: { type: 'boolean', default: false },
+    requests: { type: 'string', default: '200' },
+  },
+});
+const accounts = Number(values.accounts);
+const TENANT = 'bench';
+const base = loadConfig();
+const dbUrl = new URL(base.databaseUrl);
+dbUrl.pathname = '/credit_balance_bench';
+const appUrl = new URL(base.appDatabaseUrl);
+appUrl.pathname = '/credit_balance_bench';
+const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), APP_DATABASE_URL: appUrl.toString(), QUEUE_PREFIX: 'bench', LOG_LEVEL: 'warn' });
+
+const rows: { figure: string; value: string; baseline: string; ratio: string; target: string }[] = [];
+const record = (figure: string, value: string, baseline = '', ratio = '', target = '') => {
+  rows.push({ figure, value, baseline, ratio, target });
+  console.log(`${figure}: ${value}${baseline ? ` (baseline ${baseline}, ratio ${ratio})` : ''}`);
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+async function ownerClient(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  await client.connect();
+  return client;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+if (values.fresh) {
+  const admin = new pg.Client({ connectionString: new URL('/postgres', config.databaseUrl).toString() });
+  await admin.connect();
+  await admin.query('drop database if exists credit_balance_bench with (force)');
+  await admin.end();
+}
+
+const runtime = await Runtime.start(config);
+const asOf = new Date(Date.UTC(2026, 10, 1));
+
+// 1. Generation rate: rows produced per second, written nowhere.
+{
+  const sample = Math.min(accounts, 200_000);
+  const [n, ms] = await timed(async () => {
+    let count = 0;
+    for (const row of generateLedger({ accounts: sample, seed: 7, asOf })) count += toCsvLine(row).length > 0 ? 1 : 0;
+    return count;
+  });
+  record(`generate ${sample.toLocaleString()} accounts`, `${Math.round(n / (ms / 1000)).toLocaleString()} rows/s`);
+}
+
+// 2. Load through the COPY importer, next to a plain COPY of the same rows into a bare table.
+if (!(await hasLedger(runtime, TENANT))) {
+  let last = 0;
+  const [result, ms] = await timed(() =>
+    loadSyntheticPractice(runtime, TENANT, {
+      accounts,
+      seed: 7,
+      asOf,
+      onBatch: (n) => {
+        if (n - last >= 1_000_000) {
+          last = n;
+          console.log(`  imported ${n.toLocaleString()} rows`);
+        }
+      },
+    }),
+  );
+  const importRate = result.rows / (ms / 1000);
+  const client = await ownerClient();
+  await client.query(`create unlogged table if not exists bench_plain_copy (external_id text, account_number text, patient_id text,
+    guarantor_id text, payer_code text, kind text, amount numeric(14,2), posted_at timestamptz, service_date date,
+    claim_number text, reference text, reason_code text)`);
+  await client.query('truncate bench_plain_copy');
+  const [, plainMs] = await timed(async () => {
+    function* lines() {
+      let chunk = '';
+      for (const row of generateLedger({ accounts, seed: 7, asOf })) {
+        chunk += `${toCsvLine(row)}\n`;
+        if (chunk.length >= 65_536) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    }
+    await pipeline(Readable.from(lines()), client.query(copyStreams.from('copy bench_plain_copy from stdin (format csv)')));
+  });
+  await client.query('drop table bench_plain_copy');
+  await client.end();
+  const plainRate = result.rows / (plainMs / 1000);
+  record(
+    `COPY importer, ${result.rows.toLocaleString()} entries`,
+    `${Math.round(importRate).toLocaleString()} rows/s (${seconds(ms)})`,
+    `plain COPY ${Math.round(plainRate).toLocaleString()} rows/s`,
+    (importRate / plainRate).toFixed(2),
+    '≥ 0.5',
+  );
+  const vacuum = await ownerClient();
+  await vacuum.query('vacuum analyze');
+  await vacuum.end();
+} else {
+  console.log('practice already loaded (use --fresh to reload)');
+}
+
+// 3. Full detection through the queue and worker, next to the plain aggregate.
+await runtime.startWorkers();
+const aggregateMs = await asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
+  const em = await ctx.uow.tx();
+  const started = performance.now();
+  await em.execute(`select account_id, sum(amount) from ledger_entry where tenant_id = '${TENANT}' group by account_id having sum(amount) < 0`);
+  return performance.now() - started;
+});
+const detect = async () => {
+  const run = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.enqueue(ctx, JobKind.CREDIT_DETECTION, {}));
+  const started = performance.now();
+  for (;;) {
+    const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
+    if (job?.state === 'COMPLETED') return { ms: performance.now() - started, result: job.result };
+    if (job?.state === 'FAILED') throw new Error(job.error ?? 'detection failed');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const first = await detect();
+const second = await detect();
+record(
+  `full detection (opened ${String(first.result?.opened)}, ${String(first.result?.openCredits)} open credits)`,
+  seconds(first.ms),
+  `plain aggregate ${seconds(aggregateMs)}`,
+  (first.ms / aggregateMs).toFixed(2),
+  '≤ 1.5',
+);
+record('full detection, unchanged ledger (no-op rerun)', seconds(second.ms), `plain aggregate ${seconds(aggregateMs)}`, (second.ms / aggregateMs).toFixed(2), '≤ 1.5');
+
+// 4. creditKpis over GraphQL, next to the same aggregates in SQL.
+const http = await runtime.serveHttp(0);
+const port = (http.server.address() as AddressInfo).port;
+const token = await signToken(config.jwtSecret, { sub: 'bench', tenant: TENANT, roles: [Role.BI] });
+const latencies = async (fn: () => Promise<void>, n: number) => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await fn();
+    out.push(performance.now() - started);
+  }
+  out.sort((a, b) => a - b);
+  return { p50: out[Math.floor(n * 0.5)]!, p95: out[Math.floor(n * 0.95)]! };
+};
+const n = Number(values.requests);
+const gql = await latencies(async () => {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ creditKpis { accountsReceivable creditBalanceTotal creditPercentOfAr openCredits over90Share over90AmountShare slaAdherence agingBuckets { bucket count amount } } }' }),
+  });
+  const body = (await res.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+}, n);
+const plain = await latencies(
+  () =>
+    asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
+      const em = await ctx.uow.tx();
+      await em.execute(`select count(*), sum(amount) from credit where tenant_id = '${TENANT}' and status in ('OPEN','IN_REVIEW','PENDING_APPROVAL') group by (originated_at > now() - interval '90 days')`);
+      await em.execute(`select sum(balance) filter (where balance > 0) from account_balance where tenant_id = '${TENANT}'`);
+    }),
+  n,
+);
+record('creditKpis over GraphQL p50 / p95', `${gql.p50.toFixed(1)} / ${gql.p95.toFixed(1)} ms`, `SQL ${plain.p50.toFixed(1)} / ${plain.p95.toFixed(1)} ms`, (gql.p95 / plain.p95).toFixed(2), 'p95 ≤ 50 ms');
+
+clearInterval(rssTimer);
+record('peak RSS of the bench process (API + worker in-process)', `${Math.round(peakRss / 1e6)} MB`, '', '', 'worker ≤ 500 MB');
+
+mkdirSync('.bench', { recursive: true });
+writeFileSync('.bench/results.json', JSON.stringify({ accounts, at: new Date().toISOString(), rows }, null, 2));
+console.log('\n| figure | value | baseline | ratio | target |\n|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} |`);
+await runtime.stop();
+process.exit(0);
