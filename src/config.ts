@@ -18,6 +18,22 @@ export interface AppConfig {
   queuePrefix: string;
   nodeEnv: string;
   logLevel: string;
+  limits: ApiLimits;
+}
+
+/** Per-request and per-tenant limits of the GraphQL API (README "Limits"). */
+export interface ApiLimits {
+  /** Highest query cost one operation may have (list fields cost by `first`). */
+  maxCost: number;
+  maxDepth: number;
+  maxAliases: number;
+  /** Leaky buckets, in cost points: capacity and points restored per second. */
+  tenantCapacity: number;
+  tenantRestorePerSecond: number;
+  tokenCapacity: number;
+  tokenRestorePerSecond: number;
+  /** Largest request body, in bytes. */
+  bodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +55,16 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: 
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return value;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${text}")`);
   }
   return value;
 }
@@ -78,7 +104,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
 
+  const limits: ApiLimits = {
+    maxCost: int(env, 'QUERY_MAX_COST', 25_000, 1, 10_000_000),
+    maxDepth: int(env, 'QUERY_MAX_DEPTH', 12, 2, 100),
+    maxAliases: int(env, 'QUERY_MAX_ALIASES', 30, 1, 1000),
+    tenantCapacity: int(env, 'RATE_LIMIT_TENANT_CAPACITY', 200_000, 1, 1_000_000_000),
+    tenantRestorePerSecond: int(env, 'RATE_LIMIT_TENANT_RESTORE', 20_000, 1, 1_000_000_000),
+    tokenCapacity: int(env, 'RATE_LIMIT_TOKEN_CAPACITY', 100_000, 1, 1_000_000_000),
+    tokenRestorePerSecond: int(env, 'RATE_LIMIT_TOKEN_RESTORE', 10_000, 1, 1_000_000_000),
+    bodyLimitBytes: int(env, 'REQUEST_BODY_LIMIT_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  };
+
   return {
+    limits,
     databaseUrl,
     appDatabaseUrl,
     redisUrl,

@@ -13,6 +13,9 @@ import { UnitOfWork } from '../infra/db/unit-of-work.js';
 import { createErrorFormatter } from '../infra/graphql/format-error.js';
 import { unitOfWorkPlugin } from '../infra/graphql/unit-of-work.plugin.js';
 import type { Logger } from '../infra/logger.js';
+import type { ApiLimits } from '../config.js';
+import { limitRules, queryCostPlugin } from '../infra/graphql/query-limits.js';
+import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 
 export interface HttpServerDeps {
   schema: GraphQLSchema;
@@ -21,6 +24,9 @@ export interface HttpServerDeps {
   verifier: TokenVerifier;
   logger: Logger;
   production: boolean;
+  limits: ApiLimits;
+  /** Namespace of this deployment's Redis keys (rate-limit buckets). */
+  keyPrefix: string;
 }
 
 export interface HttpServer {
@@ -44,7 +50,12 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     includeStacktraceInErrorResponses: !deps.production && process.env.NODE_ENV !== 'test',
     hideSchemaDetailsFromClientErrors: deps.production,
     formatError: createErrorFormatter(deps.logger, deps.production),
-    plugins: [unitOfWorkPlugin(deps.logger), ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    validationRules: limitRules(deps.limits),
+    plugins: [
+      queryCostPlugin(deps.schema, deps.limits, new LeakyBucketLimiter(deps.redis), deps.keyPrefix),
+      unitOfWorkPlugin(deps.logger),
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+    ],
   });
   await apollo.start();
 
@@ -67,7 +78,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
 
   app.use(
     '/graphql',
-    express.json({ limit: '25mb' }),
+    express.json({ limit: deps.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const header = req.headers.authorization ?? '';
@@ -85,5 +96,17 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
       },
     }),
   );
+  // Body-parser failures (oversized or malformed JSON) answer in GraphQL's error shape, not HTML.
+  app.use((error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message =
+      error.type === 'entity.too.large'
+        ? `Request body exceeds the limit of ${deps.limits.bodyLimitBytes} bytes`
+        : status < 500
+          ? `Malformed request: ${error.message}`
+          : 'Internal server error';
+    if (status >= 500) deps.logger.error({ err: error }, 'unexpected HTTP error');
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
   return { app, server, apollo };
 }

@@ -55,6 +55,8 @@ export class Runtime {
       verifier: createTokenVerifier(this.config),
       logger: this.logger,
       production: this.config.nodeEnv === 'production',
+      limits: this.config.limits,
+      keyPrefix: this.config.queuePrefix,
     });
     await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;

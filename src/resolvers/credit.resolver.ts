@@ -13,12 +13,18 @@ import { LedgerEntryType } from '../schema/ledger.type.js';
 import { PayerType } from '../schema/payer.type.js';
 import { READ_CREDITS } from './access.js';
 
+/** Query cost of `entries`: priced as a typical account's ledger (the synthetic practice averages ~10). */
+const ENTRIES_PER_ACCOUNT_ESTIMATE = 10;
+
 @Resolver(() => CreditType)
 export class CreditResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(READ_CREDITS)
-  @Query(() => CreditConnection, { description: 'Oldest origination first; first: default 50, at most 500.' })
+  @Query(() => CreditConnection, {
+    description: 'Oldest origination first; first: default 50, at most 500.',
+    complexity: ({ args, childComplexity }) => 1 + Math.max(0, Number(args.first ?? 50)) * childComplexity,
+  })
   async credits(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => CreditFilter, { nullable: true }) filter?: CreditFilter,
@@ -49,7 +55,10 @@ export class CreditResolver {
     return credit.refundPayerId ? ctx.loader(payerLoader).load(credit.refundPayerId) : null;
   }
 
-  @FieldResolver(() => [LedgerEntryType], { description: "The account's ledger, oldest first." })
+  @FieldResolver(() => [LedgerEntryType], {
+    description: "The account's ledger, oldest first.",
+    complexity: ({ childComplexity }) => ENTRIES_PER_ACCOUNT_ESTIMATE * childComplexity,
+  })
   entries(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
     return ctx.loader(accountEntriesLoader).load(credit.accountId);
   }

@@ -9,7 +9,7 @@ export class PayerResolver {
   constructor(private readonly services: Services) {}
 
   @Authorized(READ_CREDITS)
-  @Query(() => [PayerType])
+  @Query(() => [PayerType], { complexity: ({ childComplexity }) => 20 * childComplexity })
   payers(@Ctx() ctx: RequestContext) {
     return this.services.payers.list(ctx);
   }

@@ -27,7 +27,7 @@ export class TestApp {
     private readonly dbName: string,
   ) {}
 
-  static async start(options: { workers?: boolean } = {}): Promise<TestApp> {
+  static async start(options: { workers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
     const dbName = `cbs_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -36,6 +36,7 @@ export class TestApp {
       REDIS_URL: testRedisUrl,
       QUEUE_PREFIX: `test-${randomUUID()}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...options.env,
     });
     const runtime = await Runtime.start(config);
     const http = await runtime.serveHttp(0);
@@ -55,6 +56,21 @@ export class TestApp {
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlResponse<T>;
+  }
+
+  /** A raw POST to /graphql: status, parsed body (or text), for tests of the HTTP layer itself. */
+  async post(token: string | null, body: string, contentType = 'application/json'): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) };
+    } catch {
+      return { status: res.status, body: text };
+    }
   }
 
   /** Like gql, but fails the test on any error and returns data. */
@@ -90,6 +106,8 @@ export class TestApp {
     for (const kind of Object.values(JobKind)) {
       await this.runtime.scheduler.queue(kind).obliterate({ force: true }).catch(() => undefined);
     }
+    const keys = await this.runtime.redis.keys(`${this.config.queuePrefix}:*`);
+    if (keys.length) await this.runtime.redis.del(...keys);
     await this.runtime.stop();
     const admin = new pg.Client({ connectionString: testOwnerUrl('postgres') });
     await admin.connect();

@@ -45,6 +45,11 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     if (code === 'GRAPHQL_VALIDATION_FAILED' && /^Expected value of type|^Expected type/.test(formatted.message)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
     }
+    // graphql-js's own complaints about the document (e.g. an operation type the schema lacks)
+    // carry no code and no resolver path: they are the client's, not ours.
+    if (code === 'INTERNAL_SERVER_ERROR' && error instanceof GraphQLError && !error.originalError && !error.path) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
+    }
     if (original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
 
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
