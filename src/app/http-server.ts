@@ -16,6 +16,8 @@ import type { Logger } from '../infra/logger.js';
 import type { ApiLimits } from '../config.js';
 import { limitRules, queryCostPlugin } from '../infra/graphql/query-limits.js';
 import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
+import type { Metrics } from '../infra/metrics.js';
+import { observabilityPlugin } from '../infra/graphql/observability.plugin.js';
 
 export interface HttpServerDeps {
   schema: GraphQLSchema;
@@ -27,6 +29,7 @@ export interface HttpServerDeps {
   limits: ApiLimits;
   /** Namespace of this deployment's Redis keys (rate-limit buckets). */
   keyPrefix: string;
+  metrics: Metrics;
 }
 
 export interface HttpServer {
@@ -54,6 +57,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     plugins: [
       queryCostPlugin(deps.schema, deps.limits, new LeakyBucketLimiter(deps.redis), deps.keyPrefix),
       unitOfWorkPlugin(deps.logger),
+      observabilityPlugin(deps.logger, deps.metrics),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
     ],
   });
@@ -61,6 +65,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.get('/readyz', async (_req, res) => {
     const checks = { postgres: false, redis: false, migrations: false };
@@ -80,7 +87,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     '/graphql',
     express.json({ limit: deps.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const header = req.headers.authorization ?? '';
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw unauthenticated('Missing bearer token: send Authorization: Bearer <JWT>');
@@ -91,7 +98,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
           if (error instanceof AuthenticationFailed) throw unauthenticated(error.message);
           throw error;
         }
-        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const given = req.headers['x-request-id'];
+        const requestId = typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', requestId);
         return new RequestContext(actor, new UnitOfWork(deps.orm, actor.tenantId), requestId);
       },
     }),

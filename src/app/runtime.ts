@@ -12,6 +12,9 @@ import { BullJobScheduler } from '../jobs/queues.js';
 import { startWorkers } from '../jobs/workers.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
+import { Metrics } from '../infra/metrics.js';
+import { JobKind } from '../domain/jobs/job-state.js';
+import { sql } from 'kysely';
 
 /** BullMQ connection settings: BullMQ opens (and closes) its own connections from the URL. */
 export function bullConnection(url: string): ConnectionOptions {
@@ -22,6 +25,7 @@ export function bullConnection(url: string): ConnectionOptions {
 export class Runtime {
   private http?: HttpServer;
   private workers: Worker[] = [];
+  readonly metrics: Metrics;
 
   private constructor(
     readonly config: AppConfig,
@@ -30,7 +34,22 @@ export class Runtime {
     readonly redis: Redis,
     readonly scheduler: BullJobScheduler,
     readonly services: Services,
-  ) {}
+  ) {
+    this.metrics = new Metrics({
+      queueDepth: async () => {
+        const depth: Record<string, number> = {};
+        for (const kind of Object.values(JobKind)) {
+          const counts = await scheduler.queue(kind).getJobCounts('waiting', 'delayed', 'prioritized');
+          depth[kind] = Object.values(counts).reduce((a, b) => a + b, 0);
+        }
+        return depth;
+      },
+      openCredits: async () => {
+        const result = await sql<{ bucket: string; credits: string }>`select bucket, credits from open_credit_buckets()`.execute(orm.em.fork().getKysely());
+        return result.rows.map((r) => ({ bucket: r.bucket, credits: Number(r.credits) }));
+      },
+    });
+  }
 
   /** Prepares the database (create, migrate, grant) as the owner, then connects as the app role. */
   static async start(config: AppConfig, options: { prepare?: boolean; logger?: Logger } = {}): Promise<Runtime> {
@@ -57,6 +76,7 @@ export class Runtime {
       production: this.config.nodeEnv === 'production',
       limits: this.config.limits,
       keyPrefix: this.config.queuePrefix,
+      metrics: this.metrics,
     });
     await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;
@@ -71,6 +91,7 @@ export class Runtime {
         connection: bullConnection(this.config.redisUrl),
         prefix: this.config.queuePrefix,
         logger: this.logger,
+        metrics: this.metrics,
       },
       this.config.appDatabaseUrl,
     );

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UnitOfWork } from '../infra/db/unit-of-work.js';
 import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
 import type { JobPayload } from '../domain/jobs/job-run.service.js';
 import { claimRun, completeRun, failRun, reportProgress, type ClaimedRun } from '../domain/jobs/job-run.lifecycle.js';
 
@@ -21,7 +22,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * mark COMPLETED in one tenant-scoped transaction, report progress in short transactions of their
  * own, and mark FAILED once BullMQ has no attempt left.
  */
-export async function runJob(orm: MikroORM, logger: Logger, job: Job<JobPayload>, work: JobWork): Promise<Record<string, unknown> | null> {
+export interface JobRunnerDeps {
+  orm: MikroORM;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export async function runJob({ orm, logger, metrics }: JobRunnerDeps, job: Job<JobPayload>, work: JobWork): Promise<Record<string, unknown> | null> {
   const { tenantId, runId } = job.data ?? ({} as JobPayload);
   if (typeof tenantId !== 'string' || typeof runId !== 'string' || !UUID.test(runId)) {
     throw new UnrecoverableError('job payload must be { tenantId, runId }');
@@ -44,10 +51,12 @@ export async function runJob(orm: MikroORM, logger: Logger, job: Job<JobPayload>
       return done;
     });
     log.info({ ms: Date.now() - started, processed: outcome.processed }, 'run completed');
+    metrics?.jobDuration.observe({ kind: job.name, outcome: 'completed' }, (Date.now() - started) / 1000);
     return outcome.result;
   } catch (error) {
     const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     log.error({ err: error, lastAttempt }, 'run failed');
+    metrics?.jobDuration.observe({ kind: job.name, outcome: 'failed' }, (Date.now() - started) / 1000);
     if (lastAttempt) await UnitOfWork.run(orm, tenantId, (uow) => failRun(uow, runId, (error as Error).message));
     throw error;
   }

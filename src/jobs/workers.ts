@@ -6,6 +6,7 @@ import { JobKind } from '../domain/jobs/job-state.js';
 import type { JobPayload } from '../domain/jobs/job-run.service.js';
 import { unfinishedRuns } from '../domain/jobs/job-run.lifecycle.js';
 import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
 import { PgClientRunner } from '../infra/db/sql-runner.js';
 import type { BullJobScheduler } from './queues.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
@@ -17,13 +18,14 @@ export interface WorkerDeps {
   connection: ConnectionOptions;
   prefix: string;
   logger: Logger;
+  metrics?: Metrics;
   /** @defaultValue 1: bulk jobs are set-based and already use the database fully. */
   concurrency?: number;
 }
 
 export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPayload>> {
   return {
-    [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger),
+    [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 

@@ -17,7 +17,7 @@ const APP_PRIVILEGES: Record<string, string> = {
 };
 
 /** SECURITY DEFINER functions the app role may call (each returns ids only). */
-const APP_FUNCTIONS = ['unfinished_job_runs(interval)'];
+const APP_FUNCTIONS = ['unfinished_job_runs(interval)', 'open_credit_buckets()'];
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
