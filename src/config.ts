@@ -19,6 +19,8 @@ export interface AppConfig {
   nodeEnv: string;
   logLevel: string;
   limits: ApiLimits;
+  /** The tenant whose ADMINs operate the platform (queue dashboard). */
+  operatorTenant: string;
 }
 
 /** Per-request and per-tenant limits of the GraphQL API (README "Limits"). */
@@ -115,8 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int(env, 'REQUEST_BODY_LIMIT_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 
+  const operatorTenant = env.OPERATOR_TENANT ?? 'ops';
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(operatorTenant)) {
+    throw new ConfigError('OPERATOR_TENANT', `must be a tenant id: lowercase letters, digits, '_' or '-' (got "${operatorTenant}")`);
+  }
+
   return {
     limits,
+    operatorTenant,
     databaseUrl,
     appDatabaseUrl,
     redisUrl,

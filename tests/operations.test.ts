@@ -40,3 +40,14 @@ it('exposes request latency, errors, job durations, queue depth and open credits
   expect(text).toMatch(/credits_open\{bucket="DAYS_OVER_90"\} 1/);
   expect(text).not.toMatch(/clinic-o|P-1|A-1/);
 });
+
+it('opens the queue dashboard to operator ADMINs only', async () => {
+  const page = (token?: string) => fetch(`${app.url}/admin/queues${token ? `?token=${token}` : ''}`, { redirect: 'manual' });
+  expect((await page()).status).toBe(401);
+  expect((await page(admin)).status).toBe(403); // an ADMIN, but of a practice, not of the operator tenant
+  expect((await page(await app.token('ops', [Role.ANALYST]))).status).toBe(403);
+  const ok = await page(await app.token('ops', [Role.ADMIN]));
+  expect(ok.status).toBe(200);
+  expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+  expect(await ok.text()).toMatch(/<html/i);
+});

@@ -30,6 +30,8 @@ export interface HttpServerDeps {
   /** Namespace of this deployment's Redis keys (rate-limit buckets). */
   keyPrefix: string;
   metrics: Metrics;
+  /** Mounted at /admin/queues when given (bull-board, operator ADMINs only). */
+  queueDashboard?: express.RequestHandler[];
 }
 
 export interface HttpServer {
@@ -66,6 +68,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.queueDashboard) app.use('/admin/queues', ...deps.queueDashboard);
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

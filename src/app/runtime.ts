@@ -12,6 +12,7 @@ import { BullJobScheduler } from '../jobs/queues.js';
 import { startWorkers } from '../jobs/workers.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
+import { queueDashboard } from './queue-dashboard.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
@@ -67,16 +68,18 @@ export class Runtime {
 
   async serveHttp(port = this.config.port): Promise<HttpServer> {
     const schema = await createSchema(this.services);
+    const verifier = createTokenVerifier(this.config);
     this.http = await createHttpServer({
       schema,
       orm: this.orm,
       redis: this.redis,
-      verifier: createTokenVerifier(this.config),
+      verifier,
       logger: this.logger,
       production: this.config.nodeEnv === 'production',
       limits: this.config.limits,
       keyPrefix: this.config.queuePrefix,
       metrics: this.metrics,
+      queueDashboard: queueDashboard(this.scheduler, verifier, this.config.operatorTenant),
     });
     await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;
