@@ -7,6 +7,9 @@ import { CreditKpiService } from '../domain/kpis/credit-kpis.service.js';
 import { LedgerPostingService } from '../domain/ledger/ledger-posting.service.js';
 import { PayerService } from '../domain/payers/payer.service.js';
 import { TenantService } from '../domain/tenancy/tenant.service.js';
+import { ClassificationService } from '../domain/classification/classification.service.js';
+import { WorklistService } from '../domain/worklists/worklist.service.js';
+import { DeadlineSuspensionService } from '../domain/credits/deadline-suspension.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
 export function createServices(scheduler: JobScheduler) {
@@ -20,6 +23,9 @@ export function createServices(scheduler: JobScheduler) {
     kpis: new CreditKpiService(),
     jobs: new JobRunService(tenants, scheduler),
     detection: new CreditDetectionService(),
+    classification: new ClassificationService(),
+    worklists: new WorklistService(tenants),
+    deadlines: new DeadlineSuspensionService(),
   };
 }
 

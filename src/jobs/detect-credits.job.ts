@@ -6,11 +6,19 @@ import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { runJob } from './job-runner.js';
 
-/** Full credit detection for one tenant: see CreditDetectionService. Payload: { tenantId, runId }. */
+/**
+ * Full credit detection for one tenant, then classification of what it opened or changed and the
+ * placement of every open credit in its worklist, all in the run's one transaction.
+ * Payload: { tenantId, runId }.
+ */
 export function detectCreditsProcessor(orm: MikroORM, services: Services, logger: Logger, metrics?: Metrics) {
   return (job: Job<JobPayload>) =>
     runJob({ orm, logger, metrics }, job, async (uow, _run, progress) => {
-      const result = await services.detection.detect(uow, job.data.tenantId, job.data.runId, new Date(), progress);
-      return { result: { ...result }, processed: result.accountsScanned, total: result.accountsScanned };
+      const { tenantId, runId } = job.data;
+      const now = new Date();
+      const result = await services.detection.detect(uow, tenantId, runId, now, progress);
+      const { classified } = await services.classification.classify(uow, tenantId, runId);
+      const placed = await services.worklists.place(uow, tenantId, now);
+      return { result: { ...result, classified, placed }, processed: result.accountsScanned, total: result.accountsScanned };
     });
 }

@@ -20,3 +20,9 @@ export const INGEST = [ADMIN, JOB_RUNNER];
 export const RUN_JOBS = [ADMIN, JOB_RUNNER];
 /** Reading bulk jobs. */
 export const READ_JOBS = [ADMIN, JOB_RUNNER, AUDITOR];
+/** Worklists and the work queue: the people who work credits and those who audit them. */
+export const READ_WORK = [ADMIN, ANALYST, APPROVER, AUDITOR];
+/** Taking and assigning work. */
+export const WORK_CREDITS = [ADMIN, ANALYST];
+/** Compliance decisions on deadlines (suspending a Medicare clock for an investigation). */
+export const DECIDE = [ADMIN, APPROVER];

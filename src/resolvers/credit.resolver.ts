@@ -11,7 +11,12 @@ import { CreditConnection, CreditFilter, CreditType } from '../schema/credit.typ
 import { AgingBucket } from '../schema/enums.js';
 import { LedgerEntryType } from '../schema/ledger.type.js';
 import { PayerType } from '../schema/payer.type.js';
-import { READ_CREDITS } from './access.js';
+import { READ_CREDITS, READ_WORK } from './access.js';
+import { FindingType, OwnerPortionType, DeadlineSuspensionType } from '../schema/classification.type.js';
+import { DollarTier, dollarTier } from '../domain/credits/dollar-tier.js';
+import { Decimal } from '../domain/money/money.js';
+import { WorklistType } from '../schema/worklist.type.js';
+import { ACTIVE_CREDIT_STATUSES } from '../domain/credits/credit-enums.js';
 
 /** Query cost of `entries`: priced as a typical account's ledger (the synthetic practice averages ~10). */
 const ENTRIES_PER_ACCOUNT_ESTIMATE = 10;
@@ -71,5 +76,37 @@ export class CreditResolver {
   @FieldResolver(() => AgingBucket)
   agingBucket(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
     return agingBucket(ageDays(credit.originatedAt, ctx.now));
+  }
+
+  @FieldResolver(() => DollarTier, { description: 'Of the open amount (of the original amount once resolved).' })
+  dollarTier(@Root() credit: Credit) {
+    return dollarTier(credit.amount.gt(0) ? credit.amount : credit.originalAmount);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Still open after slaDueAt, as of this request.' })
+  overdue(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return ACTIVE_CREDIT_STATUSES.includes(credit.status) && credit.slaDueAt < ctx.now;
+  }
+
+  @FieldResolver(() => [FindingType], { description: 'The root cause first, then secondary findings, each with its evidence.' })
+  findings(@Root() credit: Credit) {
+    return credit.findings;
+  }
+
+  @FieldResolver(() => [OwnerPortionType], { description: 'Who is owed what; adds up to the credit.' })
+  ownerPortions(@Root() credit: Credit) {
+    return credit.ownerPortions.map((p) => ({ ...p, amount: new Decimal(p.amount) }));
+  }
+
+  @FieldResolver(() => DeadlineSuspensionType, { nullable: true })
+  deadlineSuspension(@Root() credit: Credit) {
+    if (!credit.deadlineSuspendedDays || !credit.suspendedAt) return null;
+    return { days: credit.deadlineSuspendedDays, reason: credit.suspensionReason, suspendedBy: credit.suspendedBy, suspendedAt: credit.suspendedAt };
+  }
+
+  @Authorized(READ_WORK)
+  @FieldResolver(() => WorklistType, { nullable: true })
+  worklist(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+    return credit.worklistId ? this.services.worklists.byId(ctx, credit.worklistId) : null;
   }
 }

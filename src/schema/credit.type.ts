@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { Decimal } from '../domain/money/money.js';
-import { AgingBucket, CreditStatus, ResolutionKind, RootCauseCode } from './enums.js';
+import { AgingBucket, Complexity, CreditStatus, ResolutionKind, RootCauseCode } from './enums.js';
 import { DateTimeScalar } from './scalars/date.scalar.js';
 import { DecimalScalar } from './scalars/decimal.scalar.js';
 
@@ -35,6 +35,21 @@ export class CreditType {
 
   @Field(() => DateTimeScalar, { nullable: true })
   resolvedAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the credit exists, in one line; null until classified.' })
+  rootCauseExplanation?: string | null;
+
+  @Field(() => Complexity, { nullable: true })
+  complexity?: Complexity | null;
+
+  @Field(() => String, { nullable: true, description: 'Which rule set slaDueAt.' })
+  slaReason?: string | null;
+
+  @Field(() => String, { nullable: true })
+  assignee?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  assignedAt?: Date | null;
 }
 
 @ObjectType('PageInfo')

@@ -1,13 +1,9 @@
 import type { Decimal } from '../money/money.js';
-import { RootCauseCode } from '../credits/credit-enums.js';
+import { Complexity, RootCauseCode } from '../credits/credit-enums.js';
 import { accountBalance, allocateCredit, partyBalances, PATIENT, type OwnerPortion, type RuleEntry } from './party-ledger.js';
 import { RULES, type Finding } from './rules.js';
 
-export enum Complexity {
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-}
+export { Complexity };
 
 export interface Classification {
   rootCause: RootCauseCode;

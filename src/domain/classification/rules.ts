@@ -53,7 +53,8 @@ export const postingError: Rule = (ctx) => {
   for (const party of ctx.balances.keys()) {
     if (!isNegativeParty(ctx, party)) continue;
     const paid = payments(ctx, party);
-    const stray = charges.length === 0 ? paid : paid.filter((p) => p.claimNumber && !claims.has(p.claimNumber));
+    // Only where the account's charges name their claims can a payment's claim be foreign to it.
+    const stray = charges.length === 0 ? paid : claims.size ? paid.filter((p) => p.claimNumber && !claims.has(p.claimNumber)) : [];
     if (!stray.length) continue;
     const total = usd(sum(stray));
     const explanation =

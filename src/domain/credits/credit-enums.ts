@@ -30,3 +30,10 @@ export enum ResolutionKind {
   OFFSET = 'OFFSET',
   AUTO_ADJUSTMENT = 'AUTO_ADJUSTMENT',
 }
+
+/** Seed 000's complexity tiers: how much work a credit takes to resolve. */
+export enum Complexity {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+}

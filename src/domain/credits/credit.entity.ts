@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { Decimal } from '../money/money.js';
 import { MoneyType } from '../money/money.type.js';
-import { CreditStatus, ResolutionKind, RootCauseCode } from './credit-enums.js';
+import { Complexity, CreditStatus, ResolutionKind, RootCauseCode } from './credit-enums.js';
 
 /**
  * A credit balance on one account. At most one active credit (OPEN, IN_REVIEW, PENDING_APPROVAL)
@@ -54,6 +54,52 @@ export class Credit {
 
   @Property({ type: 'timestamptz', nullable: true })
   closedAt?: Date | null;
+
+  /** One line an analyst would accept: why the credit exists. */
+  @Property({ type: 'text', nullable: true })
+  rootCauseExplanation?: string | null;
+
+  /** The primary finding first, then secondary ones: { code, explanation, evidence: entry ids }. */
+  @Property({ type: 'jsonb' })
+  findings!: { code: RootCauseCode; explanation: string; evidence: string[] }[];
+
+  /** Who is owed what: { ownerKind: PAYER | PATIENT | NONE, payerId, amount } adding up to the credit. */
+  @Property({ type: 'jsonb' })
+  ownerPortions!: { ownerKind: 'PAYER' | 'PATIENT' | 'NONE'; payerId: string | null; amount: string }[];
+
+  @Enum({ items: () => Complexity, nullable: true })
+  complexity?: Complexity | null;
+
+  /** Which rule set slaDueAt. */
+  @Property({ type: 'text', nullable: true })
+  slaReason?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  classifiedAt?: Date | null;
+
+  @Property({ type: 'integer' })
+  deadlineSuspendedDays!: number;
+
+  @Property({ type: 'text', nullable: true })
+  suspensionReason?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  suspendedBy?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  suspendedAt?: Date | null;
+
+  @Property({ type: 'uuid', nullable: true })
+  worklistId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  assignee?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  assignedAt?: Date | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  reviewStartedAt?: Date | null;
 
   /** The detection run that last changed this credit. */
   @Property({ type: 'uuid', nullable: true })

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { Complexity } from '../classification/classify.js';
+import { Complexity } from './credit-enums.js';
 import { PayerKind } from '../payers/payer-kind.js';
 import { computeDeadline, DEFAULT_DEADLINE_POLICY } from './deadline-policy.js';
 

@@ -1,6 +1,6 @@
 import { Decimal } from '../money/money.js';
 import { PayerKind, defaultRefundDeadlineDays } from '../payers/payer-kind.js';
-import { Complexity } from '../classification/classify.js';
+import { Complexity } from './credit-enums.js';
 
 /** A tenant's deadline policy; every field has a default (DEFAULT_DEADLINE_POLICY). */
 export interface DeadlinePolicy {

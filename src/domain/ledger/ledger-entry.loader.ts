@@ -20,3 +20,13 @@ export function accountEntriesLoader(ctx: RequestContext): DataLoader<string, Le
     return accountIds.map((id) => byAccount.get(id) ?? []);
   });
 }
+
+/** Ledger entries by id (the evidence of findings), one query per batch. */
+export function entryByIdLoader(ctx: RequestContext): DataLoader<string, LedgerEntry | null> {
+  return new DataLoader(async (ids) => {
+    const em = await ctx.uow.tx();
+    const entries = await em.find(LedgerEntry, { id: { $in: [...ids] } });
+    const byId = new Map(entries.map((e) => [String(e.id), e]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}

@@ -13,6 +13,8 @@ const APP_PRIVILEGES: Record<string, string> = {
   account_balance: 'SELECT, INSERT, UPDATE',
   credit: 'SELECT, INSERT, UPDATE',
   job_run: 'SELECT, INSERT, UPDATE',
+  tenant_policy: 'SELECT, INSERT, UPDATE',
+  worklist: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 

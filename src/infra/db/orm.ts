@@ -8,9 +8,11 @@ import { AccountBalance } from '../../domain/accounts/account-balance.entity.js'
 import { LedgerEntry } from '../../domain/ledger/ledger-entry.entity.js';
 import { Credit } from '../../domain/credits/credit.entity.js';
 import { JobRun } from '../../domain/jobs/job-run.entity.js';
+import { Worklist } from '../../domain/worklists/worklist.entity.js';
+import { TenantPolicy } from '../../domain/policies/tenant-policy.entity.js';
 import { migrationsList } from '../../../migrations/index.js';
 
-export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun];
+export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun, Worklist, TenantPolicy];
 
 export interface OrmOptions {
   url: string;

@@ -10,9 +10,21 @@ import { JobResolver } from '../../resolvers/job.resolver.js';
 import { KpiResolver } from '../../resolvers/kpi.resolver.js';
 import { LedgerResolver } from '../../resolvers/ledger.resolver.js';
 import { PayerResolver } from '../../resolvers/payer.resolver.js';
+import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.resolver.js';
+import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
-export const RESOLVERS = [PayerResolver, AccountResolver, LedgerResolver, CreditResolver, KpiResolver, JobResolver] as const;
+export const RESOLVERS = [
+  PayerResolver,
+  AccountResolver,
+  LedgerResolver,
+  CreditResolver,
+  FindingResolver,
+  OwnerPortionResolver,
+  KpiResolver,
+  JobResolver,
+  WorklistResolver,
+] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */
 export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) =>
