@@ -1,10 +1,12 @@
 import { Migration20261122000000_foundation } from './Migration20261122000000_foundation.js';
 import { Migration20261122010000_operations } from './Migration20261122010000_operations.js';
 import { Migration20261122020000_classification_worklists } from './Migration20261122020000_classification_worklists.js';
+import { Migration20261122030000_resolution_audit } from './Migration20261122030000_resolution_audit.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
   { name: 'Migration20261122000000_foundation', class: Migration20261122000000_foundation },
   { name: 'Migration20261122010000_operations', class: Migration20261122010000_operations },
   { name: 'Migration20261122020000_classification_worklists', class: Migration20261122020000_classification_worklists },
+  { name: 'Migration20261122030000_resolution_audit', class: Migration20261122030000_resolution_audit },
 ];

@@ -16,19 +16,8 @@ import { createSchema } from '../src/infra/graphql/schema.js';
 
 const contract = buildSdl(readFileSync(new URL('./contract/core.graphql', import.meta.url), 'utf8'));
 
-/** Contract names that later issues implement (resolution workflows: refunds). Shrinks to empty. */
-const PENDING = new Set([
-  'RefundStatus',
-  'RefundRequest',
-  'RequestRefundInput',
-  'AutoAdjustInput',
-  'Query.refundRequests',
-  'Mutation.autoAdjustSmallCredits',
-  'Mutation.requestRefund',
-  'Mutation.approveRefund',
-  'Mutation.rejectRefund',
-  'Mutation.issueRefund',
-]);
+/** Contract names not implemented yet (none left). */
+const PENDING = new Set<string>([]);
 
 let schema: GraphQLSchema;
 beforeAll(async () => {

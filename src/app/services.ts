@@ -10,22 +10,33 @@ import { TenantService } from '../domain/tenancy/tenant.service.js';
 import { ClassificationService } from '../domain/classification/classification.service.js';
 import { WorklistService } from '../domain/worklists/worklist.service.js';
 import { DeadlineSuspensionService } from '../domain/credits/deadline-suspension.service.js';
+import { AuditService } from '../domain/audit/audit.service.js';
+import { CreditSettlement } from '../domain/credits/credit-settlement.js';
+import { RefundService } from '../domain/refunds/refund.service.js';
+import { CreditWorkService } from '../domain/credits/credit-work.service.js';
+import { AutoAdjustService } from '../domain/credits/auto-adjust.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
 export function createServices(scheduler: JobScheduler) {
   const tenants = new TenantService();
+  const audit = new AuditService();
+  const settlement = new CreditSettlement(audit);
   return {
+    audit,
+    refunds: new RefundService(settlement, audit),
+    creditWork: new CreditWorkService(settlement),
+    autoAdjust: new AutoAdjustService(audit),
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),
-    jobs: new JobRunService(tenants, scheduler),
+    jobs: new JobRunService(tenants, scheduler, audit),
     detection: new CreditDetectionService(),
     classification: new ClassificationService(),
-    worklists: new WorklistService(tenants),
-    deadlines: new DeadlineSuspensionService(),
+    worklists: new WorklistService(tenants, audit),
+    deadlines: new DeadlineSuspensionService(audit),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Metrics } from '../infra/metrics.js';
 import { PgClientRunner } from '../infra/db/sql-runner.js';
 import type { BullJobScheduler } from './queues.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
+import { autoAdjustProcessor } from './auto-adjust.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -26,6 +27,7 @@ export interface WorkerDeps {
 export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPayload>> {
   return {
     [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 

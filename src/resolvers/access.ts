@@ -26,3 +26,9 @@ export const READ_WORK = [ADMIN, ANALYST, APPROVER, AUDITOR];
 export const WORK_CREDITS = [ADMIN, ANALYST];
 /** Compliance decisions on deadlines (suspending a Medicare clock for an investigation). */
 export const DECIDE = [ADMIN, APPROVER];
+/** Approving and issuing money out. */
+export const APPROVE = [APPROVER];
+export const PAY_OUT = [ADMIN, APPROVER];
+/** The audit trail. */
+export const READ_AUDIT = [ADMIN, ANALYST, APPROVER, AUDITOR];
+export const VERIFY_AUDIT = [ADMIN, AUDITOR];

@@ -8,6 +8,7 @@ import { Complexity } from './credit-enums.js';
 import { Credit } from './credit.entity.js';
 import { ACTIVE_CREDIT_STATUSES } from './credit-enums.js';
 import { computeDeadline } from './deadline-policy.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,6 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * policy's maximum, 180 days by default): records who, when and why, and moves slaDueAt.
  */
 export class DeadlineSuspensionService {
+  constructor(private readonly audit: AuditService) {}
+
   async suspend(ctx: RequestContext, creditId: string, days: number, reason: string): Promise<Credit> {
     const why = reason.trim();
     if (why.length < 10) throw new BadInputError('reason', 'document the investigation (at least 10 characters)');
@@ -49,6 +52,14 @@ export class DeadlineSuspensionService {
       update credit set deadline_suspended_days = ${days}, suspension_reason = ${why}, suspended_by = ${ctx.actor.id},
              suspended_at = now(), sla_due_at = ${deadline.dueAt.toISOString()}, sla_reason = ${deadline.reason}, updated_at = now()
        where id = ${creditId}::uuid`);
+    await this.audit.record(ctx, {
+      action: 'credit.suspend_deadline',
+      subjectType: 'credit',
+      subjectId: creditId,
+      before: { slaDueAt: credit.slaDueAt.toISOString(), suspendedDays: credit.deadlineSuspendedDays },
+      after: { slaDueAt: deadline.dueAt.toISOString(), suspendedDays: days, slaReason: deadline.reason },
+      reason: why,
+    });
     return em.findOneOrFail(Credit, { id: creditId }, { refresh: true });
   }
 }

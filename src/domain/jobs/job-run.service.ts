@@ -4,6 +4,7 @@ import { BadInputError, ConflictError } from '../errors.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
 import { JobRun } from './job-run.entity.js';
 import { JobState, type JobKind } from './job-state.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 /** What a BullMQ job carries: ids only, since job data sits in Redis in clear text. */
 export interface JobPayload {
@@ -33,6 +34,7 @@ export class JobRunService {
   constructor(
     private readonly tenants: TenantService,
     private readonly scheduler: JobScheduler,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class JobRunService {
       }
       return existing;
     }
+    await this.audit.record(ctx, { action: 'job.enqueue', subjectType: 'job', subjectId: created.id, after: { kind, input, idempotencyKey: key } });
     ctx.uow.afterCommit(() => this.scheduler.schedule(kind, { tenantId: ctx.tenantId, runId: created.id }));
     return em.findOneOrFail(JobRun, { id: created.id });
   }

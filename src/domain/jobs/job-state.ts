@@ -8,4 +8,5 @@ export enum JobState {
 /** Bulk job kinds; each has one queue and one processor file in src/jobs. */
 export enum JobKind {
   CREDIT_DETECTION = 'credit-detection',
+  AUTO_ADJUST = 'auto-adjust',
 }

@@ -46,7 +46,7 @@ export interface StagedEntry {
 }
 
 /** The canonical content of an entry (everything but its externalId), hashed. */
-function contentHash(e: Omit<StagedEntry, 'contentHash' | 'line'>): string {
+export function contentHash(e: Omit<StagedEntry, 'contentHash' | 'line'>): string {
   const amount = new Decimal(e.amount);
   const canonical = [
     e.accountNumber, e.patientId, e.guarantorId, e.payerCode ?? '', e.kind, amount.isZero() ? '0.00' : amount.toFixed(2),

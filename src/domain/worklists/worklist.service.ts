@@ -9,6 +9,7 @@ import { ACTIVE_CREDIT_STATUSES, CreditStatus } from '../credits/credit-enums.js
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreditPage } from '../credits/credit.service.js';
 import { dollarTierSql } from '../credits/dollar-tier.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { Worklist } from './worklist.entity.js';
 
 const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
@@ -44,7 +45,10 @@ const criterion = (values?: string[] | null) => (values && values.length ? value
  * priority) whose criteria it matches; a default catch-all always exists and comes last.
  */
 export class WorklistService {
-  constructor(private readonly tenants: TenantService) {}
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly audit: AuditService,
+  ) {}
 
   async ensureDefault(db: SqlRunner, tenantId: string): Promise<void> {
     await db.affected(sql`
@@ -104,6 +108,7 @@ export class WorklistService {
       on conflict (tenant_id, name) do nothing
       returning id`);
     if (!row) throw new ConflictError(`a worklist named "${input.name.trim()}" already exists`, { field: 'input.name' });
+    await this.audit.record(ctx, { action: 'worklist.create', subjectType: 'worklist', subjectId: row.id, after: input });
     await this.place(ctx.uow, ctx.tenantId, ctx.now);
     return (await this.byId(ctx, row.id))!;
   }
@@ -123,6 +128,7 @@ export class WorklistService {
              aging_buckets = ${criterion(input.agingBuckets)}::text[], dollar_tiers = ${criterion(input.dollarTiers)}::text[],
              complexities = ${criterion(input.complexities)}::text[], root_causes = ${criterion(input.rootCauses)}::text[], updated_at = now()
        where id = ${id}::uuid`);
+    await this.audit.record(ctx, { action: 'worklist.update', subjectType: 'worklist', subjectId: id, before: { name: current.name, priority: current.priority }, after: input });
     await this.place(ctx.uow, ctx.tenantId, ctx.now);
     const em = await ctx.uow.tx();
     await em.refresh(current);
@@ -136,6 +142,7 @@ export class WorklistService {
     if (current.isDefault) throw new ConflictError('the default worklist cannot be deleted', { field: 'id' });
     await ctx.uow.affected(sql`update credit set worklist_id = null where tenant_id = ${ctx.tenantId} and worklist_id = ${id}::uuid`);
     await ctx.uow.affected(sql`delete from worklist where id = ${id}::uuid`);
+    await this.audit.record(ctx, { action: 'worklist.delete', subjectType: 'worklist', subjectId: id, before: { name: current.name } });
     await this.place(ctx.uow, ctx.tenantId, ctx.now);
     return true;
   }
@@ -173,7 +180,9 @@ export class WorklistService {
     const changed = await ctx.uow.affected(sql`
       update credit set assignee = ${who}, assigned_at = case when ${who}::text is null then null else now() end, updated_at = now()
        where id = ${UUID.test(creditId) ? creditId : null}::uuid and status in (${ACTIVE})`);
-    return this.afterChange(ctx, creditId, changed, 'assigned');
+    const credit = await this.afterChange(ctx, creditId, changed, 'assigned');
+    await this.audit.record(ctx, { action: 'credit.assign', subjectType: 'credit', subjectId: credit.id, after: { assignee: who } });
+    return credit;
   }
 
   /**
@@ -191,6 +200,7 @@ export class WorklistService {
                     limit 1 for update skip locked)
       returning id`);
     if (!row) return null;
+    await this.audit.record(ctx, { action: 'credit.claim', subjectType: 'credit', subjectId: row.id, after: { assignee: ctx.actor.id, worklistId } });
     const em = await ctx.uow.tx();
     return em.findOneOrFail(Credit, { id: row.id }, { refresh: true });
   }
@@ -201,7 +211,9 @@ export class WorklistService {
       update credit set status = ${CreditStatus.IN_REVIEW}, review_started_at = now(),
              assignee = coalesce(assignee, ${ctx.actor.id}), assigned_at = coalesce(assigned_at, now()), updated_at = now()
        where id = ${UUID.test(creditId) ? creditId : null}::uuid and status = ${CreditStatus.OPEN}`);
-    return this.afterChange(ctx, creditId, changed, `moved to ${CreditStatus.IN_REVIEW}`, CreditStatus.OPEN);
+    const credit = await this.afterChange(ctx, creditId, changed, `moved to ${CreditStatus.IN_REVIEW}`, CreditStatus.OPEN);
+    await this.audit.record(ctx, { action: 'credit.start_review', subjectType: 'credit', subjectId: credit.id, before: { status: CreditStatus.OPEN }, after: { status: CreditStatus.IN_REVIEW, assignee: credit.assignee } });
+    return credit;
   }
 
   private async afterChange(ctx: RequestContext, creditId: string, changed: number, action: string, required?: CreditStatus): Promise<Credit> {

@@ -15,6 +15,8 @@ const APP_PRIVILEGES: Record<string, string> = {
   job_run: 'SELECT, INSERT, UPDATE',
   tenant_policy: 'SELECT, INSERT, UPDATE',
   worklist: 'SELECT, INSERT, UPDATE, DELETE',
+  refund_request: 'SELECT, INSERT, UPDATE',
+  audit_event: 'SELECT, INSERT',
   mikro_orm_migrations: 'SELECT',
 };
 

@@ -12,6 +12,8 @@ import { LedgerResolver } from '../../resolvers/ledger.resolver.js';
 import { PayerResolver } from '../../resolvers/payer.resolver.js';
 import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.resolver.js';
 import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
+import { RefundResolver } from '../../resolvers/refund.resolver.js';
+import { ResolutionResolver } from '../../resolvers/resolution.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -24,6 +26,8 @@ export const RESOLVERS = [
   KpiResolver,
   JobResolver,
   WorklistResolver,
+  RefundResolver,
+  ResolutionResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */

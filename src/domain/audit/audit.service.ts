@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import type { RequestContext } from '../context/request-context.js';
+import { auditHash, GENESIS, type AuditRecord } from './audit-hash.js';
+
+export interface AuditEventInput {
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+export interface AuditEvent extends AuditRecord {
+  id: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  checked: number;
+  /** The first event whose link does not hold (edited, deleted or reordered), when invalid. */
+  brokenAtSeq: number | null;
+  problem: string | null;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  seq: string;
+  at: Date | string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** What jsonb will give back: plain JSON (Decimals become their strings, Dates ISO text). */
+const plain = (value: unknown): unknown => (value === undefined || value === null ? null : JSON.parse(JSON.stringify(value)));
+
+const toEvent = (r: Row): AuditEvent => ({
+  id: String(r.id),
+  tenantId: r.tenant_id,
+  seq: Number(r.seq),
+  at: new Date(r.at).toISOString(),
+  actor: r.actor,
+  action: r.action,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  before: r.before ?? null,
+  after: r.after ?? null,
+  reason: r.reason,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/**
+ * The audit trail: append-only events in the same transaction as the change they record, chained
+ * per tenant by hash. Appends take a transaction-scoped advisory lock per tenant, so the chain has
+ * one order even under concurrent writers.
+ */
+export class AuditService {
+  async append(db: SqlRunner, tenantId: string, actor: string, events: readonly AuditEventInput[]): Promise<void> {
+    if (!events.length) return;
+    await db.affected(sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
+    const last = await db.one<{ seq: string; hash: string }>(
+      sql`select seq, hash from audit_event where tenant_id = ${tenantId} order by seq desc limit 1`,
+    );
+    let seq = last ? Number(last.seq) : 0;
+    let prev = last?.hash ?? GENESIS;
+    const at = (await db.one<{ now: Date | string }>(sql`select now() as now`))!.now;
+    const rows = events.map((e) => {
+      seq += 1;
+      const record: AuditRecord = {
+        tenantId,
+        seq,
+        at: new Date(at).toISOString(),
+        actor,
+        action: e.action,
+        subjectType: e.subjectType,
+        subjectId: e.subjectId,
+        before: plain(e.before),
+        after: plain(e.after),
+        reason: e.reason ?? null,
+      };
+      const hash = auditHash(prev, record);
+      const row = { ...record, prevHash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    await db.affected(sql`
+      insert into audit_event (tenant_id, seq, at, actor, action, subject_type, subject_id, before, after, reason, prev_hash, hash)
+      select ${tenantId}, * from unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[], ${col('actor')}::text[], ${col('action')}::text[],
+        ${col('subjectType')}::text[], ${col('subjectId')}::text[], ${rows.map((r) => JSON.stringify(r.before))}::jsonb[],
+        ${rows.map((r) => JSON.stringify(r.after))}::jsonb[], ${col('reason')}::text[], ${col('prevHash')}::text[], ${col('hash')}::text[])`);
+  }
+
+  /** Records events as the request's actor, in the request's transaction. */
+  record(ctx: RequestContext, ...events: AuditEventInput[]): Promise<void> {
+    return this.append(ctx.uow, ctx.tenantId, ctx.actor.id, events);
+  }
+
+  async trail(ctx: RequestContext, subjectType: string, subjectId: string): Promise<AuditEvent[]> {
+    const rows = await ctx.uow.rows<Row>(sql`
+      select * from audit_event where tenant_id = ${ctx.tenantId} and subject_type = ${subjectType} and subject_id = ${subjectId} order by seq`);
+    return rows.map(toEvent);
+  }
+
+  /** Recomputes the tenant's chain in batches and reports the first link that does not hold. */
+  async verify(db: SqlRunner, tenantId: string, batch = 5000): Promise<ChainVerification> {
+    let prev = GENESIS;
+    let expectedSeq = 1;
+    let checked = 0;
+    for (;;) {
+      const rows = await db.rows<Row>(sql`
+        select * from audit_event where tenant_id = ${tenantId} and seq >= ${expectedSeq} order by seq limit ${batch}`);
+      if (!rows.length) return { valid: true, checked, brokenAtSeq: null, problem: null };
+      for (const row of rows) {
+        const event = toEvent(row);
+        if (event.seq !== expectedSeq) return { valid: false, checked, brokenAtSeq: expectedSeq, problem: `event ${expectedSeq} is missing` };
+        if (event.prevHash !== prev) return { valid: false, checked, brokenAtSeq: event.seq, problem: `event ${event.seq} does not link to the event before it` };
+        const { id: _id, prevHash: _p, hash, ...record } = event;
+        if (auditHash(prev, record) !== hash) return { valid: false, checked, brokenAtSeq: event.seq, problem: `event ${event.seq} was altered after it was written` };
+        prev = hash;
+        expectedSeq += 1;
+        checked += 1;
+      }
+    }
+  }
+}

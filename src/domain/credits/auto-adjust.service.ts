@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { BadInputError } from '../errors.js';
+import { contentHash } from '../ledger/ledger-entry-validation.js';
+import { EntryKind } from '../ledger/entry-kind.js';
+import { Decimal, formatMoney, parseMoney } from '../money/money.js';
+import { CreditStatus, ResolutionKind, RootCauseCode } from './credit-enums.js';
+
+export interface AutoAdjustOptions {
+  /** Credits strictly below it are eligible. @defaultValue "100.00" */
+  maxAmount: string;
+  /** Report what would be adjusted, post nothing. @defaultValue false */
+  dryRun: boolean;
+}
+
+export interface AutoAdjustResult {
+  dryRun: boolean;
+  maxAmount: string;
+  eligible: number;
+  adjusted: number;
+  totalAmount: string;
+  /** The first eligible credits (dry run): ids and amounts only. */
+  items: { creditId: string; amount: string }[];
+}
+
+const ACTOR = 'system:auto-adjust';
+
+/** Validates the mutation's input before a run is recorded. */
+export function autoAdjustOptions(input: { maxAmount?: Decimal | null; dryRun?: boolean | null }): AutoAdjustOptions {
+  const max = input.maxAmount ?? parseMoney('100.00');
+  if (!max.gt(0) || max.gt(100_000)) throw new BadInputError('input.maxAmount', 'must be above 0 and at most 100000.00');
+  return { maxAmount: formatMoney(max), dryRun: input.dryRun ?? false };
+}
+
+/**
+ * Batch auto-adjustment of small credits (seed 000: under $100, batch processing). Eligible: OPEN
+ * (not under review or approval), the account still negative by less than maxAmount, and allowed
+ * by the tenant policy — by default not owed to MEDICARE/MEDICAID (which must be returned) nor to
+ * the patient (owed to them, and unclaimed-property law applies). Per credit one ADJUSTMENT entry
+ * with the deterministic key `auto-adjust:<credit id>`, the credit RESOLVED as AUTO_ADJUSTMENT, and
+ * an audit event, batch by batch inside the run's one transaction: a crash leaves nothing, a rerun
+ * or a retry posts nothing twice.
+ */
+export class AutoAdjustService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly batchSize = 1000,
+  ) {}
+
+  async run(db: SqlRunner, tenantId: string, runId: string, options: AutoAdjustOptions, progress?: (done: number, total: number) => Promise<void>): Promise<AutoAdjustResult> {
+    const policy = await db.one<{ government: boolean; patient: boolean }>(
+      sql`select auto_adjust_government as government, auto_adjust_patient as patient from tenant_policy where tenant_id = ${tenantId}`,
+    );
+    const government = policy?.government ?? false;
+    const patient = policy?.patient ?? false;
+    const eligible = sql`
+      from credit c
+      join account_balance b on b.account_id = c.account_id
+      join account a on a.id = c.account_id
+      left join payer p on p.id = c.refund_payer_id
+     where c.tenant_id = ${tenantId} and c.status = ${CreditStatus.OPEN}
+       and b.balance < 0 and -b.balance < ${options.maxAmount}::numeric
+       and (${government} or p.kind is null or p.kind not in ('MEDICARE', 'MEDICAID'))
+       and (${patient} or c.refund_payer_id is not null or c.root_cause = ${RootCauseCode.INCORRECT_ADJUSTMENT})`;
+    const totals = await db.one<{ n: number; amount: string }>(sql`select count(*)::integer as n, coalesce(sum(-b.balance), 0)::text as amount ${eligible}`);
+    const result: AutoAdjustResult = { dryRun: options.dryRun, maxAmount: options.maxAmount, eligible: totals!.n, adjusted: 0, totalAmount: formatMoney(new Decimal(totals!.amount)), items: [] };
+    if (options.dryRun) {
+      result.items = (await db.rows<{ id: string; amount: string }>(sql`select c.id, (-b.balance)::text as amount ${eligible} order by -b.balance desc, c.id limit 20`)).map((r) => ({ creditId: r.id, amount: r.amount }));
+      return result;
+    }
+    await progress?.(0, result.eligible);
+    const postedAt = new Date().toISOString();
+    for (;;) {
+      const batch = await db.rows<{ id: string; account_id: string; amount: string; payer_id: string | null; payer_code: string | null; account_number: string; patient_id: string; guarantor_id: string }>(sql`
+        select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
+               a.account_number, a.patient_id, a.guarantor_id
+        ${eligible}
+        order by c.id limit ${this.batchSize}`);
+      if (!batch.length) break;
+      const entries = batch.map((c) => {
+        const amount = formatMoney(new Decimal(c.amount));
+        const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
+        return {
+          externalId: `auto-adjust:${c.id}`,
+          accountId: c.account_id,
+          amount,
+          payerId: c.payer_id,
+          reference,
+          hash: contentHash({
+            externalId: `auto-adjust:${c.id}`, accountNumber: c.account_number, patientId: c.patient_id, guarantorId: c.guarantor_id,
+            guarantorGiven: true, payerCode: c.payer_code, kind: EntryKind.ADJUSTMENT, amount, postedAt, serviceDate: null,
+            claimNumber: null, reference, reasonCode: null,
+          }),
+        };
+      });
+      const col = <K extends keyof (typeof entries)[number]>(k: K) => entries.map((e) => e[k]);
+      await db.affected(sql`
+        insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
+        select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, u.reference, u.hash
+          from unnest(${col('accountId')}::uuid[], ${col('externalId')}::text[], ${col('amount')}::numeric[], ${col('payerId')}::uuid[],
+                      ${col('reference')}::text[], ${col('hash')}::text[]) as u(account_id, external_id, amount, payer_id, reference, hash)
+        on conflict (tenant_id, external_id) do nothing`);
+      const ids = batch.map((c) => c.id);
+      await db.affected(sql`
+        update credit set status = ${CreditStatus.RESOLVED}, resolution = ${ResolutionKind.AUTO_ADJUSTMENT}, amount = 0,
+               resolved_at = now(), resolved_by = ${ACTOR}, detection_run_id = ${runId}::uuid, updated_at = now()
+         where id = any(${ids}::uuid[]) and status = ${CreditStatus.OPEN}`);
+      await this.audit.append(db, tenantId, ACTOR, batch.map((c, i) => ({
+        action: 'credit.auto_adjust',
+        subjectType: 'credit',
+        subjectId: c.id,
+        before: { status: CreditStatus.OPEN, amount: entries[i]!.amount },
+        after: { status: CreditStatus.RESOLVED, resolution: ResolutionKind.AUTO_ADJUSTMENT, entry: entries[i]!.externalId, runId },
+        reason: `open credit under ${options.maxAmount}`,
+      })));
+      result.adjusted += batch.length;
+      await progress?.(result.adjusted, result.eligible);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,53 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Services } from '../app/services.js';
+import type { RequestContext } from '../domain/context/request-context.js';
+import { autoAdjustOptions } from '../domain/credits/auto-adjust.service.js';
+import { JobKind } from '../domain/jobs/job-state.js';
+import type { Decimal } from '../domain/money/money.js';
+import { CreditType } from '../schema/credit.type.js';
+import { JobRunType } from '../schema/job-run.type.js';
+import { AuditChainVerificationType, AuditEventType, AutoAdjustInput } from '../schema/refund.type.js';
+import { DecimalScalar } from '../schema/scalars/decimal.scalar.js';
+import { READ_AUDIT, RUN_JOBS, VERIFY_AUDIT, WORK_CREDITS } from './access.js';
+
+@Resolver()
+export class ResolutionResolver {
+  constructor(private readonly services: Services) {}
+
+  @Authorized(WORK_CREDITS)
+  @Mutation(() => CreditType, { description: 'RESOLVED → CLOSED, once the account balance is no longer negative (CONFLICT otherwise).' })
+  closeCredit(@Arg('creditId', () => ID) creditId: string, @Ctx() ctx: RequestContext) {
+    return this.services.creditWork.close(ctx, creditId);
+  }
+
+  @Authorized(WORK_CREDITS)
+  @Mutation(() => CreditType, { description: 'Posts an ADJUSTMENT reducing the open credit; resolves it at zero.' })
+  adjustCredit(
+    @Arg('creditId', () => ID) creditId: string,
+    @Arg('amount', () => DecimalScalar) amount: Decimal,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey?: string,
+  ) {
+    return this.services.creditWork.adjust(ctx, creditId, amount, reason, idempotencyKey);
+  }
+
+  @Authorized(RUN_JOBS)
+  @Mutation(() => JobRunType, { description: 'Enqueues the batch auto-adjustment of small credits; poll job(id).' })
+  autoAdjustSmallCredits(@Ctx() ctx: RequestContext, @Arg('input', () => AutoAdjustInput, { nullable: true }) input?: AutoAdjustInput) {
+    return this.services.jobs.enqueue(ctx, JobKind.AUTO_ADJUST, { ...autoAdjustOptions(input ?? {}) }, input?.idempotencyKey);
+  }
+
+  @Authorized(READ_AUDIT)
+  @Query(() => [AuditEventType], { description: "A credit's history, in order." })
+  async auditTrail(@Arg('creditId', () => ID) creditId: string, @Ctx() ctx: RequestContext) {
+    const events = await this.services.audit.trail(ctx, 'credit', creditId);
+    return events.map((e) => ({ ...e, at: new Date(e.at), before: e.before === null ? null : JSON.stringify(e.before), after: e.after === null ? null : JSON.stringify(e.after) }));
+  }
+
+  @Authorized(VERIFY_AUDIT)
+  @Query(() => AuditChainVerificationType, { description: "Recomputes the tenant's hash chain and reports the first broken link." })
+  verifyAuditChain(@Ctx() ctx: RequestContext) {
+    return this.services.audit.verify(ctx.uow, ctx.tenantId);
+  }
+}

@@ -1,0 +1,138 @@
+import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { Decimal } from '../domain/money/money.js';
+import { RefundReason, RefundStatus } from '../domain/refunds/refund-request.entity.js';
+import { DateTimeScalar } from './scalars/date.scalar.js';
+import { DecimalScalar } from './scalars/decimal.scalar.js';
+
+registerEnumType(RefundStatus, { name: 'RefundStatus' });
+registerEnumType(RefundReason, { name: 'RefundReason', description: 'Why money goes back; OTHER needs a reason in words.' });
+
+@ObjectType('RefundRequest')
+export class RefundRequestType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DecimalScalar)
+  amount!: Decimal;
+
+  @Field(() => RefundStatus)
+  status!: RefundStatus;
+
+  @Field()
+  reason!: string;
+
+  @Field(() => RefundReason)
+  reasonCode!: RefundReason;
+
+  @Field(() => [String], { description: 'Supporting notes and documents, by reference.' })
+  documents!: string[];
+
+  @Field()
+  requestedBy!: string;
+
+  @Field(() => String, { nullable: true })
+  approvedBy?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Set when the amount needed a second approval.' })
+  secondApprovedBy?: string | null;
+
+  @Field(() => String, { nullable: true })
+  rejectionReason?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Check number / EFT trace once ISSUED.' })
+  reference?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  issuedAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  voidReason?: string | null;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+}
+
+@InputType('RequestRefundInput')
+export class RequestRefundInput {
+  @Field(() => ID)
+  creditId!: string;
+
+  @Field(() => DecimalScalar)
+  amount!: Decimal;
+
+  @Field({ description: 'Why; when it is a RefundReason code and reasonCode is omitted, it is taken as the code.' })
+  @MaxLength(1000)
+  reason!: string;
+
+  @Field(() => RefundReason, { nullable: true })
+  reasonCode?: RefundReason | null;
+
+  @Field(() => [String], { nullable: true })
+  @ArrayMaxSize(20)
+  documents?: string[] | null;
+}
+
+@InputType('AutoAdjustInput')
+export class AutoAdjustInput {
+  @Field(() => DecimalScalar, { nullable: true, description: 'Default "100.00": credits strictly below it are eligible.' })
+  maxAmount?: Decimal | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Default false: report what would be adjusted, post nothing.' })
+  dryRun?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('AuditEvent')
+export class AuditEventType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field()
+  actor!: string;
+
+  @Field()
+  action!: string;
+
+  @Field()
+  subjectType!: string;
+
+  @Field()
+  subjectId!: string;
+
+  @Field(() => String, { nullable: true, description: 'JSON of the state before.' })
+  before?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'JSON of the state after.' })
+  after?: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+
+  @Field()
+  hash!: string;
+}
+
+@ObjectType('AuditChainVerification')
+export class AuditChainVerificationType {
+  @Field()
+  valid!: boolean;
+
+  @Field(() => Int)
+  checked!: number;
+
+  @Field(() => Int, { nullable: true, description: 'The first event whose link does not hold.' })
+  brokenAtSeq?: number | null;
+
+  @Field(() => String, { nullable: true })
+  problem?: string | null;
+}
