@@ -21,6 +21,10 @@ export interface AppConfig {
   limits: ApiLimits;
   /** The tenant whose ADMINs operate the platform (queue dashboard). */
   operatorTenant: string;
+  /** How long a worker holds a job before BullMQ deems it stalled and hands it to another worker. */
+  jobLockMs: number;
+  /** Credits per batch in the auto-adjust job. */
+  autoAdjustBatch: number;
 }
 
 /** Per-request and per-tenant limits of the GraphQL API (README "Limits"). */
@@ -125,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     limits,
     operatorTenant,
+    jobLockMs: int(env, 'JOB_LOCK_MS', 30_000, 1000, 3_600_000),
+    autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 1000, 1, 100_000),
     databaseUrl,
     appDatabaseUrl,
     redisUrl,

@@ -63,7 +63,7 @@ export class Runtime {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     const scheduler = new BullJobScheduler(bullConnection(config.redisUrl), config.queuePrefix);
-    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler));
+    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler, { autoAdjustBatch: config.autoAdjustBatch }));
   }
 
   async serveHttp(port = this.config.port): Promise<HttpServer> {
@@ -95,6 +95,7 @@ export class Runtime {
         prefix: this.config.queuePrefix,
         logger: this.logger,
         metrics: this.metrics,
+        lockDurationMs: this.config.jobLockMs,
       },
       this.config.appDatabaseUrl,
     );

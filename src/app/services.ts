@@ -17,7 +17,7 @@ import { CreditWorkService } from '../domain/credits/credit-work.service.js';
 import { AutoAdjustService } from '../domain/credits/auto-adjust.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
-export function createServices(scheduler: JobScheduler) {
+export function createServices(scheduler: JobScheduler, options: { autoAdjustBatch?: number } = {}) {
   const tenants = new TenantService();
   const audit = new AuditService();
   const settlement = new CreditSettlement(audit);
@@ -25,7 +25,7 @@ export function createServices(scheduler: JobScheduler) {
     audit,
     refunds: new RefundService(settlement, audit),
     creditWork: new CreditWorkService(settlement),
-    autoAdjust: new AutoAdjustService(audit),
+    autoAdjust: new AutoAdjustService(audit, options.autoAdjustBatch),
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),

@@ -20,6 +20,8 @@ export interface WorkerDeps {
   prefix: string;
   logger: Logger;
   metrics?: Metrics;
+  /** @defaultValue 30000: after this long without renewal a job is stalled and retried elsewhere. */
+  lockDurationMs?: number;
   /** @defaultValue 1: bulk jobs are set-based and already use the database fully. */
   concurrency?: number;
 }
@@ -40,6 +42,8 @@ export async function startWorkers(deps: WorkerDeps, appDatabaseUrl: string): Pr
         connection: deps.connection,
         prefix: deps.prefix,
         concurrency: deps.concurrency ?? 1,
+        lockDuration: deps.lockDurationMs ?? 30_000,
+        stalledInterval: Math.min(30_000, deps.lockDurationMs ?? 30_000),
       }),
   );
   for (const worker of workers) {
