@@ -2,6 +2,7 @@ import { Migration20261122000000_foundation } from './Migration20261122000000_fo
 import { Migration20261122010000_operations } from './Migration20261122010000_operations.js';
 import { Migration20261122020000_classification_worklists } from './Migration20261122020000_classification_worklists.js';
 import { Migration20261122030000_resolution_audit } from './Migration20261122030000_resolution_audit.js';
+import { Migration20261122040000_transfers_offsets } from './Migration20261122040000_transfers_offsets.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -9,4 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261122010000_operations', class: Migration20261122010000_operations },
   { name: 'Migration20261122020000_classification_worklists', class: Migration20261122020000_classification_worklists },
   { name: 'Migration20261122030000_resolution_audit', class: Migration20261122030000_resolution_audit },
+  { name: 'Migration20261122040000_transfers_offsets', class: Migration20261122040000_transfers_offsets },
 ];

@@ -15,6 +15,8 @@ import { CreditSettlement } from '../domain/credits/credit-settlement.js';
 import { RefundService } from '../domain/refunds/refund.service.js';
 import { CreditWorkService } from '../domain/credits/credit-work.service.js';
 import { AutoAdjustService } from '../domain/credits/auto-adjust.service.js';
+import { CreditTransferService } from '../domain/credits/credit-transfer.service.js';
+import { CreditReapplicationService } from '../domain/credits/credit-reapplication.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
 export function createServices(scheduler: JobScheduler, options: { autoAdjustBatch?: number } = {}) {
@@ -26,6 +28,8 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     refunds: new RefundService(settlement, audit),
     creditWork: new CreditWorkService(settlement),
     autoAdjust: new AutoAdjustService(audit, options.autoAdjustBatch),
+    transfers: new CreditTransferService(settlement),
+    reapplication: new CreditReapplicationService(audit),
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),

@@ -11,6 +11,7 @@ import { PgClientRunner } from '../infra/db/sql-runner.js';
 import type { BullJobScheduler } from './queues.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
 import { autoAdjustProcessor } from './auto-adjust.job.js';
+import { creditReapplicationProcessor } from './credit-reapplication.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -30,6 +31,7 @@ export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPaylo
   return {
     [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.CREDIT_REAPPLICATION]: creditReapplicationProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 

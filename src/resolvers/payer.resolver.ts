@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Payer } from '../domain/payers/payer.entity.js';
+import { defaultAllowOffset } from '../domain/payers/payer-kind.js';
 import type { RequestContext } from '../domain/context/request-context.js';
 import type { Services } from '../app/services.js';
 import { PayerInput, PayerType } from '../schema/payer.type.js';
@@ -12,6 +14,11 @@ export class PayerResolver {
   @Query(() => [PayerType], { complexity: ({ childComplexity }) => 20 * childComplexity })
   payers(@Ctx() ctx: RequestContext) {
     return this.services.payers.list(ctx);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether its credits may be offset against balances it owes (default: not MEDICARE/MEDICAID).' })
+  allowOffset(@Root() payer: Payer) {
+    return payer.allowOffset ?? defaultAllowOffset(payer.kind);
   }
 
   @Authorized(CONFIGURE)

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Services } from '../app/services.js';
 import type { RequestContext } from '../domain/context/request-context.js';
 import { autoAdjustOptions } from '../domain/credits/auto-adjust.service.js';
@@ -6,7 +6,14 @@ import { JobKind } from '../domain/jobs/job-state.js';
 import type { Decimal } from '../domain/money/money.js';
 import { CreditType } from '../schema/credit.type.js';
 import { JobRunType } from '../schema/job-run.type.js';
-import { AuditChainVerificationType, AuditEventType, AutoAdjustInput } from '../schema/refund.type.js';
+import {
+  AuditChainVerificationType,
+  AuditEventType,
+  AutoAdjustInput,
+  CreditTransferResultType,
+  ReapplyPatientCreditInput,
+  RunCreditReapplicationInput,
+} from '../schema/refund.type.js';
 import { DecimalScalar } from '../schema/scalars/decimal.scalar.js';
 import { READ_AUDIT, RUN_JOBS, VERIFY_AUDIT, WORK_CREDITS } from './access.js';
 
@@ -38,6 +45,28 @@ export class ResolutionResolver {
     return this.services.jobs.enqueue(ctx, JobKind.AUTO_ADJUST, { ...autoAdjustOptions(input ?? {}) }, input?.idempotencyKey);
   }
 
+  @Authorized(WORK_CREDITS)
+  @Mutation(() => CreditTransferResultType, { description: "Moves a patient's credit to another balance of the patient (or, named, of the guarantor's other patients)." })
+  reapplyPatientCredit(@Arg('input', () => ReapplyPatientCreditInput) input: ReapplyPatientCreditInput, @Ctx() ctx: RequestContext) {
+    return this.services.transfers.reapply(ctx, input);
+  }
+
+  @Authorized(WORK_CREDITS)
+  @Mutation(() => CreditTransferResultType, { description: "Applies a payer's credit to balances the same payer owes, where its policy allows offsets." })
+  offsetCredit(
+    @Arg('creditId', () => ID) creditId: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('targetAccountNumber', () => String, { nullable: true }) targetAccountNumber?: string,
+  ) {
+    return this.services.transfers.offset(ctx, creditId, targetAccountNumber);
+  }
+
+  @Authorized(RUN_JOBS)
+  @Mutation(() => JobRunType, { description: 'Enqueues the re-application of patient credits across each guarantor; poll job(id).' })
+  runCreditReapplication(@Ctx() ctx: RequestContext, @Arg('input', () => RunCreditReapplicationInput, { nullable: true }) input?: RunCreditReapplicationInput) {
+    return this.services.jobs.enqueue(ctx, JobKind.CREDIT_REAPPLICATION, { dryRun: input?.dryRun ?? false }, input?.idempotencyKey);
+  }
+
   @Authorized(READ_AUDIT)
   @Query(() => [AuditEventType], { description: "A credit's history, in order." })
   async auditTrail(@Arg('creditId', () => ID) creditId: string, @Ctx() ctx: RequestContext) {
@@ -49,5 +78,13 @@ export class ResolutionResolver {
   @Query(() => AuditChainVerificationType, { description: "Recomputes the tenant's hash chain and reports the first broken link." })
   verifyAuditChain(@Ctx() ctx: RequestContext) {
     return this.services.audit.verify(ctx.uow, ctx.tenantId);
+  }
+}
+
+@Resolver(() => CreditTransferResultType)
+export class CreditTransferResultResolver {
+  @FieldResolver(() => CreditType, { description: 'The credit after the move.' })
+  credit(@Root() outcome: { credit: unknown }) {
+    return outcome.credit;
   }
 }

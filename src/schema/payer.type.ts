@@ -35,4 +35,7 @@ export class PayerInput {
 
   @Field(() => Int, { nullable: true, description: 'Default by kind: 60 days (45 for COMMERCIAL).' })
   refundDeadlineDays?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'May its credits be offset against balances it owes? Default by kind: not for MEDICARE/MEDICAID.' })
+  allowOffset?: boolean | null;
 }

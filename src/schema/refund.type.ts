@@ -136,3 +136,35 @@ export class AuditChainVerificationType {
   @Field(() => String, { nullable: true })
   problem?: string | null;
 }
+
+@InputType('ReapplyPatientCreditInput')
+export class ReapplyPatientCreditInput {
+  @Field(() => ID)
+  creditId!: string;
+
+  @Field({ description: 'Another account of the same patient, or of another patient of the same guarantor.' })
+  @MaxLength(64)
+  targetAccountNumber!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Default: as much as the credit and the target balance allow.' })
+  amount?: Decimal | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Required to apply to another patient of the guarantor (seed 004: named explicitly).' })
+  allowOtherPatient?: boolean | null;
+}
+
+@InputType('RunCreditReapplicationInput')
+export class RunCreditReapplicationInput {
+  @Field(() => Boolean, { nullable: true, description: 'Default false: report the moves, post nothing.' })
+  dryRun?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('CreditTransferResult')
+export class CreditTransferResultType {
+  @Field(() => DecimalScalar, { description: 'What moved; the rest stays on the original account.' })
+  moved!: Decimal;
+}

@@ -47,9 +47,14 @@ export class CreditSettlement {
   }
 
   /** Posts one workflow entry on the credit's account; a replay of the same externalId is a no-op. */
-  async post(ctx: RequestContext, credit: Credit, entry: WorkflowEntry): Promise<boolean> {
+  post(ctx: RequestContext, credit: Credit, entry: WorkflowEntry): Promise<boolean> {
+    return this.postOn(ctx, credit.accountId, credit.id, entry);
+  }
+
+  /** Posts a workflow entry on any account of the tenant, audited under the credit it serves. */
+  async postOn(ctx: RequestContext, accountId: string, creditId: string, entry: WorkflowEntry): Promise<boolean> {
     const account = await ctx.uow.one<{ account_number: string; patient_id: string; guarantor_id: string }>(
-      sql`select account_number, patient_id, guarantor_id from account where id = ${credit.accountId}::uuid`,
+      sql`select account_number, patient_id, guarantor_id from account where id = ${accountId}::uuid`,
     );
     const payer = entry.payerId ? await ctx.uow.one<{ code: string }>(sql`select code from payer where id = ${entry.payerId}::uuid`) : undefined;
     const postedAt = ctx.now.toISOString();
@@ -71,15 +76,15 @@ export class CreditSettlement {
     });
     const inserted = await ctx.uow.affected(sql`
       insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, reason_code, content_hash)
-      values (${ctx.tenantId}, ${credit.accountId}::uuid, ${entry.externalId}, ${entry.kind}, ${amount}::numeric, ${postedAt}::timestamptz,
+      values (${ctx.tenantId}, ${accountId}::uuid, ${entry.externalId}, ${entry.kind}, ${amount}::numeric, ${postedAt}::timestamptz,
               ${entry.payerId}::uuid, ${entry.reference ?? null}, ${entry.reasonCode ?? null}, ${hash})
       on conflict (tenant_id, external_id) do nothing`);
     if (inserted) {
       await this.audit.record(ctx, {
         action: 'ledger.post',
         subjectType: 'credit',
-        subjectId: credit.id,
-        after: { externalId: entry.externalId, kind: entry.kind, amount, payerId: entry.payerId, reference: entry.reference ?? null },
+        subjectId: creditId,
+        after: { externalId: entry.externalId, accountId, kind: entry.kind, amount, payerId: entry.payerId, reference: entry.reference ?? null },
       });
     }
     return inserted > 0;

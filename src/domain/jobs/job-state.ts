@@ -9,4 +9,5 @@ export enum JobState {
 export enum JobKind {
   CREDIT_DETECTION = 'credit-detection',
   AUTO_ADJUST = 'auto-adjust',
+  CREDIT_REAPPLICATION = 'credit-reapplication',
 }

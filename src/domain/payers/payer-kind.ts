@@ -16,3 +16,8 @@ export enum PayerKind {
 export function defaultRefundDeadlineDays(kind: PayerKind): number {
   return kind === PayerKind.COMMERCIAL ? 45 : 60;
 }
+
+/** Offsetting a payer's credit against what it owes: off for Medicare and Medicaid (refund, do not net). */
+export function defaultAllowOffset(kind: PayerKind): boolean {
+  return kind !== PayerKind.MEDICARE && kind !== PayerKind.MEDICAID;
+}

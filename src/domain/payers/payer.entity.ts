@@ -22,6 +22,10 @@ export class Payer {
   @Property({ type: 'integer' })
   refundDeadlineDays!: number;
 
+  /** Whether its credits may be offset against balances it owes; null: by kind (defaultAllowOffset). */
+  @Property({ type: 'boolean', nullable: true })
+  allowOffset?: boolean | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
 

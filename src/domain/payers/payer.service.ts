@@ -10,6 +10,8 @@ export interface PayerUpsert {
   name: string;
   kind: PayerKind;
   refundDeadlineDays?: number | null;
+  /** Null keeps the current setting (a new payer: by kind). */
+  allowOffset?: boolean | null;
 }
 
 const PAYER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -39,12 +41,13 @@ export class PayerService {
     }
     await this.tenants.ensure(ctx);
     const row = await ctx.uow.one<{ id: string }>(sql`
-      insert into payer as p (tenant_id, code, name, kind, refund_deadline_days)
-      values (${ctx.tenantId}, ${code}, ${name}, ${input.kind}, ${days ?? defaultRefundDeadlineDays(input.kind)})
+      insert into payer as p (tenant_id, code, name, kind, refund_deadline_days, allow_offset)
+      values (${ctx.tenantId}, ${code}, ${name}, ${input.kind}, ${days ?? defaultRefundDeadlineDays(input.kind)}, ${input.allowOffset ?? null}::boolean)
       on conflict (tenant_id, code) do update
         set name = excluded.name,
             kind = excluded.kind,
             refund_deadline_days = coalesce(${days ?? null}::integer, p.refund_deadline_days),
+            allow_offset = coalesce(${input.allowOffset ?? null}::boolean, p.allow_offset),
             updated_at = now()
       returning id`);
     const em = await ctx.uow.tx();

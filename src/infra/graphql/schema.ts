@@ -13,7 +13,7 @@ import { PayerResolver } from '../../resolvers/payer.resolver.js';
 import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.resolver.js';
 import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
-import { ResolutionResolver } from '../../resolvers/resolution.resolver.js';
+import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -28,6 +28,7 @@ export const RESOLVERS = [
   WorklistResolver,
   RefundResolver,
   ResolutionResolver,
+  CreditTransferResultResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */
