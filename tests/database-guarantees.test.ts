@@ -50,3 +50,47 @@ it('keeps the ledger append-only: the app role may not update or delete entries'
   await expect(asApp((c) => c.query('delete from ledger_entry'), 'clinic-g')).rejects.toThrow(/permission denied/);
   await expect(app.ownerQuery('update ledger_entry set amount = 0')).rejects.toThrow(/append-only/);
 });
+
+it('leaks nothing from tenant A to tenant B through the same pooled connection', async () => {
+  const { createOrm } = await import('../src/infra/db/orm.js');
+  const { UnitOfWork } = await import('../src/infra/db/unit-of-work.js');
+  const { sql } = await import('kysely');
+  const orm = await createOrm({ url: app.config.appDatabaseUrl, poolMax: 1 });
+  try {
+    const count = (tenant: string) =>
+      UnitOfWork.run(orm, tenant, async (uow) => {
+        const [row] = await uow.rows<{ n: number; setting: string | null; pid: number }>(
+          sql`select count(*)::int as n, current_setting('app.tenant_id', true) as setting, pg_backend_pid() as pid from ledger_entry`,
+        );
+        return row!;
+      });
+    const a = await count('clinic-g');
+    const b = await count('clinic-h');
+    const a2 = await count('clinic-g');
+    expect(a.pid).toBe(b.pid); // one connection served both
+    expect([a.n, a.setting]).toEqual([1, 'clinic-g']);
+    expect([b.n, b.setting]).toEqual([0, 'clinic-h']);
+    expect(a2.n).toBe(1);
+    // Outside any unit of work the same connection carries no tenant at all.
+    const bare = await sql<{ setting: string | null; n: number }>`select current_setting('app.tenant_id', true) as setting, (select count(*)::int from ledger_entry) as n`.execute(orm.em.fork().getKysely());
+    expect(bare.rows[0]).toMatchObject({ n: 0 });
+    expect(bare.rows[0]!.setting ?? '').toBe('');
+  } finally {
+    await orm.close(true);
+  }
+});
+
+it('records who read patient identifiers in the audit trail', async () => {
+  const analyst = await app.token('clinic-g', [Role.ANALYST], 'reader');
+  const res = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${analyst}`, 'x-request-id': 'phi-read-1' },
+    body: JSON.stringify({ query: '{ account(accountNumber: "A-1") { id patientId } }' }),
+  });
+  const body = (await res.json()) as { data: { account: { id: string } } };
+  const events = await app.ownerQuery(`select actor, action, subject_id, after from audit_event where action = 'phi.read'`);
+  expect(events).toEqual([{ actor: 'reader', action: 'phi.read', subject_id: 'phi-read-1', after: { accounts: [body.data.account.id], fields: ['patientId', 'guarantorId'] } }]);
+  // Reading balances only is not a PHI read.
+  await app.ok(analyst, '{ account(accountNumber: "A-1") { balance } }');
+  expect(await app.ownerQuery(`select count(*)::int as n from audit_event where action = 'phi.read'`)).toEqual([{ n: 1 }]);
+});

@@ -51,8 +51,12 @@ afterAll(() => app.stop());
 
 describe('reapplyPatientCredit', () => {
   it('moves a patient credit to another balance of the same patient; the rest stays', async () => {
-    const { reapplyPatientCredit } = await app.ok(admin, REAPPLY, { input: { creditId: ids['T-PAT-1'], targetAccountNumber: 'T-PAT-2' } });
+    const input = { creditId: ids['T-PAT-1'], targetAccountNumber: 'T-PAT-2', idempotencyKey: 'move-1' };
+    const { reapplyPatientCredit } = await app.ok(admin, REAPPLY, { input });
     expect(reapplyPatientCredit).toEqual({ moved: '20.00', credit: { status: 'OPEN', amount: '10.00', resolution: null } });
+    // The same key again: the original result, nothing moved twice; another amount: CONFLICT.
+    expect((await app.ok(admin, REAPPLY, { input })).reapplyPatientCredit).toEqual(reapplyPatientCredit);
+    expect((await app.gql(admin, REAPPLY, { input: { ...input, amount: '5.00' } })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(await balance('T-PAT-2')).toBe('0.00');
     expect(await balance('T-PAT-1')).toBe('-10.00');
     const [pair] = await app.ownerQuery(`select count(*)::int as n, sum(amount)::text as total from ledger_entry where kind = 'TRANSFER' and external_id like 'reapply:%'`);

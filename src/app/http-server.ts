@@ -17,6 +17,7 @@ import type { ApiLimits } from '../config.js';
 import { limitRules, queryCostPlugin } from '../infra/graphql/query-limits.js';
 import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 import type { Metrics } from '../infra/metrics.js';
+import type { AuditService } from '../domain/audit/audit.service.js';
 import { observabilityPlugin } from '../infra/graphql/observability.plugin.js';
 
 export interface HttpServerDeps {
@@ -30,6 +31,7 @@ export interface HttpServerDeps {
   /** Namespace of this deployment's Redis keys (rate-limit buckets). */
   keyPrefix: string;
   metrics: Metrics;
+  audit: AuditService;
   /** Mounted at /admin/queues when given (bull-board, operator ADMINs only). */
   queueDashboard?: express.RequestHandler[];
 }
@@ -58,7 +60,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     validationRules: limitRules(deps.limits),
     plugins: [
       queryCostPlugin(deps.schema, deps.limits, new LeakyBucketLimiter(deps.redis), deps.keyPrefix),
-      unitOfWorkPlugin(deps.logger),
+      unitOfWorkPlugin(deps.logger, deps.audit, deps.orm),
       observabilityPlugin(deps.logger, deps.metrics),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
     ],

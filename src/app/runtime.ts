@@ -79,6 +79,7 @@ export class Runtime {
       limits: this.config.limits,
       keyPrefix: this.config.queuePrefix,
       metrics: this.metrics,
+      audit: this.services.audit,
       queueDashboard: queueDashboard(this.scheduler, verifier, this.config.operatorTenant),
     });
     await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));

@@ -24,14 +24,16 @@ export class AccountResolver {
   }
 
   @Authorized(READ_PHI)
-  @FieldResolver(() => String)
-  patientId(@Root() account: Account) {
+  @FieldResolver(() => String, { description: 'PHI: every read is recorded in the audit trail.' })
+  patientId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    ctx.phiReads.add(account.id);
     return account.patientId;
   }
 
   @Authorized(READ_PHI)
-  @FieldResolver(() => String)
-  guarantorId(@Root() account: Account) {
+  @FieldResolver(() => String, { description: 'PHI: every read is recorded in the audit trail.' })
+  guarantorId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    ctx.phiReads.add(account.id);
     return account.guarantorId;
   }
 }

@@ -57,8 +57,9 @@ export class ResolutionResolver {
     @Arg('creditId', () => ID) creditId: string,
     @Ctx() ctx: RequestContext,
     @Arg('targetAccountNumber', () => String, { nullable: true }) targetAccountNumber?: string,
+    @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey?: string,
   ) {
-    return this.services.transfers.offset(ctx, creditId, targetAccountNumber);
+    return this.services.transfers.offset(ctx, creditId, targetAccountNumber, idempotencyKey);
   }
 
   @Authorized(RUN_JOBS)

@@ -151,6 +151,10 @@ export class ReapplyPatientCreditInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Required to apply to another patient of the guarantor (seed 004: named explicitly).' })
   allowOtherPatient?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'The same key again returns the original result and moves nothing.' })
+  @MaxLength(100)
+  idempotencyKey?: string | null;
 }
 
 @InputType('RunCreditReapplicationInput')

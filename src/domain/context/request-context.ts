@@ -14,6 +14,8 @@ export interface Actor {
  */
 export class RequestContext {
   private readonly loaders = new Map<unknown, unknown>();
+  /** Accounts whose patient identifiers this request returned: audited once, before commit. */
+  readonly phiReads = new Set<string>();
 
   constructor(
     readonly actor: Actor,

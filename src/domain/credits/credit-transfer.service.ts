@@ -16,6 +16,8 @@ export interface ReapplyInput {
   amount?: Decimal | null;
   /** Another patient under the same guarantor only when this is set (seed 004: explicitly named). */
   allowOtherPatient?: boolean | null;
+  /** The same key again returns the original result and moves nothing; with another amount it is a CONFLICT. */
+  idempotencyKey?: string | null;
 }
 
 export interface TransferOutcome {
@@ -44,6 +46,8 @@ export class CreditTransferService {
   constructor(private readonly settlement: CreditSettlement) {}
 
   async reapply(ctx: RequestContext, input: ReapplyInput): Promise<TransferOutcome> {
+    const replay = await this.replay(ctx, 'reapply', input.creditId, input.idempotencyKey, input.amount);
+    if (replay) return replay;
     const credit = await this.openCredit(ctx, input.creditId);
     if (credit.refundPayerId || !credit.ownerPortions.some((p) => p.ownerKind === 'PATIENT')) {
       throw new ConflictError('only a credit owed to the patient can be re-applied; a payer credit is refunded or offset', { field: 'creditId' });
@@ -58,12 +62,14 @@ export class CreditTransferService {
     }
     const targetOwes = await owed(ctx, target.id, null);
     const moved = this.amountToMove(input.amount, credit.amount, targetOwes, 'the target account owes the patient side nothing');
-    await this.move(ctx, credit, target.id, null, moved, 'reapply');
+    await this.move(ctx, credit, target.id, null, moved, 'reapply', this.key(input.idempotencyKey));
     return { credit: await this.settlement.settle(ctx, credit, ResolutionKind.TRANSFER), moved };
   }
 
   /** Applies a payer's credit to balances the same payer owes, oldest account first (or one named). */
-  async offset(ctx: RequestContext, creditId: string, targetAccountNumber?: string | null): Promise<TransferOutcome> {
+  async offset(ctx: RequestContext, creditId: string, targetAccountNumber?: string | null, idempotencyKey?: string | null): Promise<TransferOutcome> {
+    const replay = await this.replay(ctx, 'offset', creditId, idempotencyKey, null);
+    if (replay) return replay;
     const credit = await this.openCredit(ctx, creditId);
     if (!credit.refundPayerId) throw new ConflictError('only a credit owed to a payer can be offset', { field: 'creditId' });
     const payer = await ctx.uow.one<{ code: string; kind: PayerKind; allow_offset: boolean | null }>(
@@ -87,7 +93,7 @@ export class CreditTransferService {
       if (target === credit.accountId) throw new BadInputError('targetAccountNumber', 'is the credit’s own account');
       const x = Decimal.min(left, await owed(ctx, target, credit.refundPayerId));
       if (!x.gt(0)) continue;
-      await this.move(ctx, credit, target, credit.refundPayerId, x, 'offset');
+      await this.move(ctx, credit, target, credit.refundPayerId, x, 'offset', this.key(idempotencyKey, targets.indexOf(target)));
       left = left.minus(x);
       moved = moved.plus(x);
     }
@@ -95,11 +101,30 @@ export class CreditTransferService {
     return { credit: await this.settlement.settle(ctx, credit, ResolutionKind.OFFSET), moved };
   }
 
-  private async move(ctx: RequestContext, credit: Credit, targetAccountId: string, payerId: string | null, amount: Decimal, kind: 'reapply' | 'offset'): Promise<void> {
-    const key = `${kind}:${randomUUID()}`;
+  private async move(ctx: RequestContext, credit: Credit, targetAccountId: string, payerId: string | null, amount: Decimal, kind: 'reapply' | 'offset', suffix: string): Promise<void> {
+    const key = `${kind}:${credit.id}:${suffix}`;
     const reference = `${kind.toUpperCase()} ${credit.id.slice(0, 8)}`;
     await this.settlement.post(ctx, credit, { externalId: `${key}:from`, kind: EntryKind.TRANSFER, amount, payerId, reference });
     await this.settlement.postOn(ctx, targetAccountId, credit.id, { externalId: `${key}:to`, kind: EntryKind.TRANSFER, amount: amount.neg(), payerId, reference });
+  }
+
+  private key(idempotencyKey: string | null | undefined, index = 0): string {
+    const key = idempotencyKey?.trim();
+    if (key && key.length > 100) throw new BadInputError('idempotencyKey', 'must be at most 100 characters');
+    return key ? `key:${key}:${index}` : randomUUID();
+  }
+
+  /** A move already made under this key: its result, or a CONFLICT when the amount differs. */
+  private async replay(ctx: RequestContext, kind: 'reapply' | 'offset', creditId: string, idempotencyKey: string | null | undefined, amount: Decimal | null | undefined): Promise<TransferOutcome | null> {
+    const key = idempotencyKey?.trim();
+    if (!key) return null;
+    const row = await ctx.uow.one<{ moved: string | null }>(sql`
+      select sum(amount)::text as moved from ledger_entry
+       where tenant_id = ${ctx.tenantId} and external_id like ${`${kind}:${creditId}:key:${key}:%:from`}`);
+    if (!row?.moved) return null;
+    const moved = new Decimal(row.moved);
+    if (amount && !amount.eq(moved)) throw new ConflictError(`idempotencyKey "${key}" already moved ${formatMoney(moved)}`, { field: 'idempotencyKey' });
+    return { credit: await this.settlement.load(ctx, creditId), moved };
   }
 
   private amountToMove(requested: Decimal | null | undefined, available: Decimal, targetOwes: Decimal, nothing: string): Decimal {
