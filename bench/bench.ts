@@ -25,6 +25,7 @@ const { values } = parseArgs({
   options: {
     accounts: { type: 'string', default: '1000000' },
     fresh: { type: 'boolean', default: false },
+    'reset-credits': { type: 'boolean', default: false },
     requests: { type: 'string', default: '200' },
   },
 });
@@ -133,6 +134,17 @@ if (!(await hasLedger(runtime, TENANT))) {
 }
 
 // 3. Full detection through the queue and worker, next to the plain aggregate.
+if (values['reset-credits']) {
+  // Measure a first detection on a loaded ledger without reloading it: forget every credit.
+  const owner = await ownerClient();
+  await owner.query('alter table audit_event disable trigger audit_event_append_only');
+  await owner.query(`delete from audit_event where tenant_id = '${TENANT}'`);
+  await owner.query('alter table audit_event enable trigger audit_event_append_only');
+  await owner.query(`delete from refund_request where tenant_id = '${TENANT}'`);
+  await owner.query(`delete from credit where tenant_id = '${TENANT}'`);
+  await owner.query('vacuum analyze credit');
+  await owner.end();
+}
 await runtime.startWorkers();
 const aggregateMs = await asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
   const em = await ctx.uow.tx();
@@ -152,14 +164,15 @@ const detect = async () => {
 };
 const first = await detect();
 const second = await detect();
+console.log('first run phases (ms):', JSON.stringify(first.result?.phaseMs), 'rerun:', JSON.stringify(second.result?.phaseMs));
 record(
-  `full detection (opened ${String(first.result?.opened)}, ${String(first.result?.openCredits)} open credits)`,
+  `full detection + classification (opened ${String(first.result?.opened)}, ${String(first.result?.openCredits)} open credits)`,
   seconds(first.ms),
   `plain aggregate ${seconds(aggregateMs)}`,
   (first.ms / aggregateMs).toFixed(2),
   '≤ 1.5',
 );
-record('full detection, unchanged ledger (no-op rerun)', seconds(second.ms), `plain aggregate ${seconds(aggregateMs)}`, (second.ms / aggregateMs).toFixed(2), '≤ 1.5');
+record('full detection + classification, unchanged ledger (no-op rerun)', seconds(second.ms), `plain aggregate ${seconds(aggregateMs)}`, (second.ms / aggregateMs).toFixed(2), '≤ 1.5');
 
 // 4. creditKpis over GraphQL, next to the same aggregates in SQL.
 const http = await runtime.serveHttp(0);

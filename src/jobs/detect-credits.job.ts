@@ -17,8 +17,12 @@ export function detectCreditsProcessor(orm: MikroORM, services: Services, logger
       const { tenantId, runId } = job.data;
       const now = new Date();
       const result = await services.detection.detect(uow, tenantId, runId, now, progress);
+      let started = performance.now();
       const { classified } = await services.classification.classify(uow, tenantId, runId);
+      const classifyMs = Math.round(performance.now() - started);
+      started = performance.now();
       const placed = await services.worklists.place(uow, tenantId, now);
-      return { result: { ...result, classified, placed }, processed: result.accountsScanned, total: result.accountsScanned };
+      const phaseMs = { ...result.phaseMs, classify: classifyMs, place: Math.round(performance.now() - started) };
+      return { result: { ...result, phaseMs, classified, placed }, processed: result.accountsScanned, total: result.accountsScanned };
     });
 }
