@@ -209,3 +209,36 @@ describe('audit chain', () => {
     expect((await app.gql(analyst, '{ verifyAuditChain { valid } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('reporting KPIs after the workflows above', () => {
+  const KPIS = `query($g: KpiGroupBy) { kpis(groupBy: $g) { key openCredits creditBalanceTotal over90Count pastDueCount resolvedInWindow
+    resolvedOnTime slaAdherence turnaroundHours { mean median p90 } resolutionMix { resolution count amount } autoResolutionRate
+    inflowCount inflowAmount refundApprovalRate errorRate } }`;
+
+  it('computes each KPI as derived by hand from the story of this file', async () => {
+    const bi = await app.token(T, [Role.BI]);
+    const [all] = (await app.ok(bi, KPIS)).kpis;
+    // Open: R-BIG 6000.00 (reopened by the void), R-SMALL 20.00 (review after rejection), R-MCR 15.00, R-PAT 10.00.
+    expect(all).toMatchObject({ key: 'ALL', openCredits: 4, creditBalanceTotal: '6045.00', over90Count: 0, pastDueCount: 0 });
+    // Resolved in the window: R-REF (refund), R-ADJ (adjustment), R-S2 (auto-adjustment), each at once: all on time.
+    expect(all).toMatchObject({ resolvedInWindow: 3, resolvedOnTime: 3, slaAdherence: 1 });
+    expect(all.autoResolutionRate).toBeCloseTo(1 / 3, 12);
+    const mix = Object.fromEntries(all.resolutionMix.map((m: any) => [m.resolution, [m.count, m.amount]]));
+    expect(mix).toEqual({ REFUND: [1, '80.00'], ADJUSTMENT: [1, '30.00'], TRANSFER: [0, '0.00'], OFFSET: [0, '0.00'], AUTO_ADJUSTMENT: [1, '12.50'] });
+    // Inflow: all seven credits, identified in the window: 80 + 6000 + 30 + 20 + 15 + 10 + 12.50.
+    expect(all).toMatchObject({ inflowCount: 7, inflowAmount: '6167.50' });
+    // Refunds decided: R-REF's two (issued), R-SMALL's (rejected), R-BIG's (voided after approval): 3 of 4 approved.
+    expect(all.refundApprovalRate).toBe(0.75);
+    // Errors: R-BIG's resolution undone by the void, over the 3 resolved plus that 1 reopened.
+    expect(all.errorRate).toBe(0.25);
+    expect(all.turnaroundHours.mean).toBeGreaterThanOrEqual(0);
+    expect(all.turnaroundHours.p90).toBeLessThan(1);
+
+    const byCause = Object.fromEntries((await app.ok(bi, KPIS, { g: 'ROOT_CAUSE' })).kpis.map((k: any) => [k.key, k]));
+    expect(byCause.DUPLICATE_PAYMENT).toMatchObject({ openCredits: 0, resolvedInWindow: 1, refundApprovalRate: 1 });
+    expect(byCause.INCORRECT_ADJUSTMENT).toMatchObject({ openCredits: 0, resolvedInWindow: 1 });
+    expect(byCause.PATIENT_OVERPAYMENT).toMatchObject({ openCredits: 1, creditBalanceTotal: '10.00' });
+    const byPayer = Object.fromEntries((await app.ok(bi, KPIS, { g: 'PAYER' })).kpis.map((k: any) => [k.key, k.creditBalanceTotal]));
+    expect(byPayer).toEqual({ BCBS: '6020.00', MCR: '15.00', PATIENT: '10.00' });
+  });
+});

@@ -4,6 +4,7 @@ import { CreditService } from '../domain/credits/credit.service.js';
 import type { JobScheduler } from '../domain/jobs/job-run.service.js';
 import { JobRunService } from '../domain/jobs/job-run.service.js';
 import { CreditKpiService } from '../domain/kpis/credit-kpis.service.js';
+import { GroupedKpiService } from '../domain/kpis/grouped-kpis.service.js';
 import { LedgerPostingService } from '../domain/ledger/ledger-posting.service.js';
 import { PayerService } from '../domain/payers/payer.service.js';
 import { TenantService } from '../domain/tenancy/tenant.service.js';
@@ -36,6 +37,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),
+    groupedKpis: new GroupedKpiService(),
     jobs: new JobRunService(tenants, scheduler, audit),
     detection: new CreditDetectionService(),
     classification: new ClassificationService(),

@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { Services } from '../app/services.js';
 import type { RequestContext } from '../domain/context/request-context.js';
-import { CreditKpisType, KpiFilter } from '../schema/kpi.type.js';
+import { CreditKpisType, KpiFilter, KpiGroupType, KpiQueryFilter } from '../schema/kpi.type.js';
+import { KpiGroupBy } from '../domain/kpis/grouped-kpis.service.js';
 import { READ_KPIS } from './access.js';
 
 @Resolver()
@@ -12,5 +13,15 @@ export class KpiResolver {
   @Query(() => CreditKpisType)
   creditKpis(@Ctx() ctx: RequestContext, @Arg('filter', () => KpiFilter, { nullable: true }) filter?: KpiFilter) {
     return this.services.kpis.creditKpis(ctx, filter ?? {});
+  }
+
+  @Authorized(READ_KPIS)
+  @Query(() => [KpiGroupType], { description: 'The reporting KPIs, grouped (default: one group, ALL).', complexity: 200 })
+  kpis(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => KpiQueryFilter, { nullable: true }) filter?: KpiQueryFilter,
+    @Arg('groupBy', () => KpiGroupBy, { nullable: true }) groupBy?: KpiGroupBy,
+  ) {
+    return this.services.groupedKpis.kpis(ctx, filter ?? {}, groupBy ?? KpiGroupBy.NONE);
   }
 }

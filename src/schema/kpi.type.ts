@@ -1,6 +1,9 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Decimal } from '../domain/money/money.js';
-import { AgingBucket, PayerKind } from './enums.js';
+import { AgingBucket, PayerKind, ResolutionKind, RootCauseCode } from './enums.js';
+import { KpiGroupBy } from '../domain/kpis/grouped-kpis.service.js';
+
+registerEnumType(KpiGroupBy, { name: 'KpiGroupBy' });
 import { DateTimeScalar } from './scalars/date.scalar.js';
 import { DecimalScalar } from './scalars/decimal.scalar.js';
 
@@ -62,4 +65,103 @@ export class KpiFilter {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Window start for slaAdherence; default 90 days before asOf.' })
   since?: Date | null;
+}
+
+@ObjectType('TurnaroundHours', { description: 'Identification to resolution, for credits resolved in the window.' })
+export class TurnaroundHoursType {
+  @Field(() => Float, { nullable: true })
+  mean!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  median!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90!: number | null;
+}
+
+@ObjectType('ResolutionCount')
+export class ResolutionCountType {
+  @Field(() => ResolutionKind)
+  resolution!: ResolutionKind;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => DecimalScalar, { description: 'Original amounts of the credits resolved this way.' })
+  amount!: Decimal;
+}
+
+@ObjectType('KpiGroup', { description: 'The reporting KPIs of one group (README "KPIs" defines each).' })
+export class KpiGroupType {
+  @Field({ description: 'The group: a payer code, payer kind, root cause, worklist name, aging bucket or dollar tier; PATIENT where no payer is owed; ALL without grouping.' })
+  key!: string;
+
+  @Field(() => Int)
+  openCredits!: number;
+
+  @Field(() => DecimalScalar)
+  creditBalanceTotal!: Decimal;
+
+  @Field(() => Int)
+  over90Count!: number;
+
+  @Field(() => DecimalScalar)
+  over90Amount!: Decimal;
+
+  @Field(() => Int, { description: 'Open credits past slaDueAt at asOf.' })
+  pastDueCount!: number;
+
+  @Field(() => DecimalScalar)
+  pastDueAmount!: Decimal;
+
+  @Field(() => Int)
+  resolvedInWindow!: number;
+
+  @Field(() => Int)
+  resolvedOnTime!: number;
+
+  @Field(() => Float, { nullable: true })
+  slaAdherence!: number | null;
+
+  @Field(() => TurnaroundHoursType)
+  turnaroundHours!: TurnaroundHoursType;
+
+  @Field(() => [ResolutionCountType])
+  resolutionMix!: ResolutionCountType[];
+
+  @Field(() => Float, { nullable: true, description: 'AUTO_ADJUSTMENT ÷ credits resolved in the window.' })
+  autoResolutionRate!: number | null;
+
+  @Field(() => Int, { description: 'Backlog inflow: credits identified in the window (outflow: resolvedInWindow).' })
+  inflowCount!: number;
+
+  @Field(() => DecimalScalar)
+  inflowAmount!: Decimal;
+
+  @Field(() => Float, { nullable: true, description: 'Refund requests approved ÷ decided in the window.' })
+  refundApprovalRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Credits resolved in the window whose resolution was later undone (reopened, or refund voided) ÷ resolved.' })
+  errorRate!: number | null;
+}
+
+@InputType('KpiQueryFilter')
+export class KpiQueryFilter {
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Default now.' })
+  asOf?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Window start; default 90 days before asOf.' })
+  since?: Date | null;
+
+  @Field(() => [String], { nullable: true })
+  payerCodes?: string[] | null;
+
+  @Field(() => [PayerKind], { nullable: true })
+  payerKinds?: PayerKind[] | null;
+
+  @Field(() => [RootCauseCode], { nullable: true })
+  rootCauses?: RootCauseCode[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  worklistIds?: string[] | null;
 }
