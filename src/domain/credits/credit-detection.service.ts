@@ -40,15 +40,22 @@ export class CreditDetectionService {
     const clock = { started: performance.now(), lap() { const now = performance.now(); const ms = Math.round(now - this.started); this.started = now; return ms; } };
     await db.affected(sql`
       create temp table det_negative (account_id uuid primary key, balance numeric(14,2) not null,
-        originated_at timestamptz) on commit drop`);
+        entries integer not null, originated_at timestamptz) on commit drop`);
     const negativeAccounts = await db.affected(sql`
-      insert into det_negative (account_id, balance)
-      select account_id, sum(amount) from ledger_entry where tenant_id = ${tenantId}
+      insert into det_negative (account_id, balance, entries)
+      select account_id, sum(amount), count(*) from ledger_entry where tenant_id = ${tenantId}
       group by account_id having sum(amount) < 0`);
     // Statistics for the joins below (a temp table has none until analyzed).
     await db.affected(sql`analyze det_negative`);
     const aggregate = clock.lap();
     await progress?.(accountsScanned, accountsScanned);
+
+    // An open credit whose account has the same entries as when detection last saw it keeps its
+    // origin: only new or changed accounts need the running sum.
+    await db.affected(sql`
+      update det_negative n set originated_at = c.originated_at
+        from credit c
+       where c.account_id = n.account_id and c.status in (${ACTIVE}) and c.entries_seen = n.entries and c.amount = -n.balance`);
 
     // The entry after the last one that left the running balance at or above zero is where the
     // current negative stretch began (the first entry, if the balance was never non-negative).
@@ -57,7 +64,7 @@ export class CreditDetectionService {
         select e.account_id, e.posted_at,
                sum(e.amount) over w as balance,
                row_number() over w as rn
-        from ledger_entry e join det_negative n on n.account_id = e.account_id
+        from ledger_entry e join det_negative n on n.account_id = e.account_id and n.originated_at is null
         where e.tenant_id = ${tenantId}
         window w as (partition by e.account_id order by e.posted_at, e.id rows unbounded preceding)
       ), origin as (
@@ -66,25 +73,26 @@ export class CreditDetectionService {
       )
       update det_negative n set originated_at = r.posted_at
       from running r join origin o on o.account_id = r.account_id and o.rn = r.rn
-      where n.account_id = r.account_id`);
+      where n.account_id = r.account_id and n.originated_at is null`);
 
     const origin = clock.lap();
     const updated = await db.affected(sql`
       update credit c
          set amount = -n.balance,
              originated_at = n.originated_at,
+             entries_seen = n.entries,
              sla_due_at = least(c.sla_due_at, ${slaDueAtSql(sql`c.identified_at`, sql`-n.balance`, sql`null::integer`)}),
              detection_run_id = ${runId},
              updated_at = ${at}
         from det_negative n
        where c.account_id = n.account_id and c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
-         and (c.amount <> -n.balance or c.originated_at <> n.originated_at)`);
+         and (c.amount <> -n.balance or c.originated_at <> n.originated_at or c.entries_seen is distinct from n.entries)`);
 
     const opened = await db.affected(sql`
       insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause,
-                          originated_at, identified_at, sla_due_at, detection_run_id, updated_at)
+                          originated_at, identified_at, entries_seen, sla_due_at, detection_run_id, updated_at)
       select ${tenantId}, n.account_id, -n.balance, -n.balance, ${CreditStatus.OPEN}, ${RootCauseCode.UNDETERMINED},
-             n.originated_at, ${at}, ${slaDueAtSql(sql`${at}::timestamptz`, sql`-n.balance`, sql`null::integer`)}, ${runId}, ${at}
+             n.originated_at, ${at}, n.entries, ${slaDueAtSql(sql`${at}::timestamptz`, sql`-n.balance`, sql`null::integer`)}, ${runId}, ${at}
         from det_negative n
        where not exists (select 1 from credit c where c.account_id = n.account_id and c.status in (${ACTIVE}))
       on conflict (account_id) where status in (${ACTIVE}) do nothing`);

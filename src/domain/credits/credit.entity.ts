@@ -101,6 +101,10 @@ export class Credit {
   @Property({ type: 'timestamptz', nullable: true })
   reviewStartedAt?: Date | null;
 
+  /** The account's entry count when detection last looked: unchanged means nothing to recompute. */
+  @Property({ type: 'integer', nullable: true })
+  entriesSeen?: number | null;
+
   /** The detection run that last changed this credit. */
   @Property({ type: 'uuid', nullable: true })
   detectionRunId?: string | null;
