@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { appendOnly, tenantIsolation } from './tenant-isolation.js';
 
 /** Tables that carry a tenant_id and are isolated by row-level security. */
 export const TENANT_TABLES = ['payer', 'account', 'ledger_entry', 'account_balance', 'credit', 'job_run'] as const;
@@ -127,14 +128,7 @@ export class Migration20261122000000_foundation extends Migration {
     `);
 
     // The ledger is append-only for everyone, the owner included: corrections are new entries.
-    this.addSql(`
-      create function ledger_entry_refuse_change() returns trigger language plpgsql as $$
-      begin
-        raise exception 'ledger_entry is append-only: post a correcting entry instead' using errcode = 'P0001';
-      end $$;
-      create trigger ledger_entry_append_only before update or delete on ledger_entry
-        for each row execute function ledger_entry_refuse_change();
-    `);
+    this.addSql(appendOnly('ledger_entry', 'ledger_entry is append-only: post a correcting entry instead'));
 
     // account_balance follows the ledger inside the posting transaction, one statement per insert
     // (set-based through the transition table, so a 5,000-entry batch or a COPY costs one upsert).
@@ -168,21 +162,7 @@ export class Migration20261122000000_foundation extends Migration {
 
     // Row-level security: a row is visible and writable only inside a transaction whose
     // app.tenant_id names its tenant. Unset (or empty) matches nothing.
-    this.addSql(`
-      alter table tenant enable row level security;
-      alter table tenant force row level security;
-      create policy tenant_isolation on tenant
-        using (id = current_setting('app.tenant_id', true))
-        with check (id = current_setting('app.tenant_id', true));
-    `);
-    for (const table of TENANT_TABLES) {
-      this.addSql(`
-        alter table ${table} enable row level security;
-        alter table ${table} force row level security;
-        create policy tenant_isolation on ${table}
-          using (tenant_id = current_setting('app.tenant_id', true))
-          with check (tenant_id = current_setting('app.tenant_id', true));
-      `);
-    }
+    this.addSql(tenantIsolation('tenant', 'id'));
+    for (const table of TENANT_TABLES) this.addSql(tenantIsolation(table));
   }
 }

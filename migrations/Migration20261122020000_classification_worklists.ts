@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { tenantIsolation } from './tenant-isolation.js';
 
 /**
  * Classification (root cause with evidence, owner portions, complexity, the deadline's reason and
@@ -57,14 +58,6 @@ export class Migration20261122020000_classification_worklists extends Migration 
       create index credit_worklist_queue_index on credit (worklist_id, amount desc, sla_due_at, id)
         where status in ('OPEN', 'IN_REVIEW', 'PENDING_APPROVAL');
     `);
-    for (const table of ['tenant_policy', 'worklist']) {
-      this.addSql(`
-        alter table ${table} enable row level security;
-        alter table ${table} force row level security;
-        create policy tenant_isolation on ${table}
-          using (tenant_id = current_setting('app.tenant_id', true))
-          with check (tenant_id = current_setting('app.tenant_id', true));
-      `);
-    }
+    for (const table of ['tenant_policy', 'worklist']) this.addSql(tenantIsolation(table));
   }
 }

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { appendOnly, tenantIsolation } from './tenant-isolation.js';
 
 /**
  * Resolution workflows: refund requests with their approvals, and the audit trail — append-only,
@@ -63,22 +64,8 @@ export class Migration20261122030000_resolution_audit extends Migration {
         constraint audit_event_tenant_seq_unique unique (tenant_id, seq)
       );
       create index audit_event_subject_index on audit_event (tenant_id, subject_type, subject_id, seq);
-
-      create function audit_event_refuse_change() returns trigger language plpgsql as $$
-      begin
-        raise exception 'audit_event is append-only' using errcode = 'P0001';
-      end $$;
-      create trigger audit_event_append_only before update or delete on audit_event
-        for each row execute function audit_event_refuse_change();
     `);
-    for (const table of ['refund_request', 'audit_event']) {
-      this.addSql(`
-        alter table ${table} enable row level security;
-        alter table ${table} force row level security;
-        create policy tenant_isolation on ${table}
-          using (tenant_id = current_setting('app.tenant_id', true))
-          with check (tenant_id = current_setting('app.tenant_id', true));
-      `);
-    }
+    this.addSql(appendOnly('audit_event', 'audit_event is append-only'));
+    for (const table of ['refund_request', 'audit_event']) this.addSql(tenantIsolation(table));
   }
 }

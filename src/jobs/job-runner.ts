@@ -5,6 +5,7 @@ import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { JobPayload } from '../domain/jobs/job-run.service.js';
 import { claimRun, completeRun, failRun, reportProgress, type ClaimedRun } from '../domain/jobs/job-run.lifecycle.js';
+import { isUuid } from '../domain/ids.js';
 
 export interface JobWork {
   /** The job's effects, in the same transaction that marks the run COMPLETED. */
@@ -15,7 +16,6 @@ export interface JobWork {
   }>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Runs one BullMQ job against its job_run row: claim (QUEUED/RUNNING → RUNNING), do the work and
@@ -30,7 +30,7 @@ export interface JobRunnerDeps {
 
 export async function runJob({ orm, logger, metrics }: JobRunnerDeps, job: Job<JobPayload>, work: JobWork): Promise<Record<string, unknown> | null> {
   const { tenantId, runId } = job.data ?? ({} as JobPayload);
-  if (typeof tenantId !== 'string' || typeof runId !== 'string' || !UUID.test(runId)) {
+  if (typeof tenantId !== 'string' || typeof runId !== 'string' || !isUuid(runId)) {
     throw new UnrecoverableError('job payload must be { tenantId, runId }');
   }
   const log = logger.child({ job: job.name, runId, tenantId, attempt: job.attemptsMade + 1 });

@@ -13,7 +13,7 @@ export interface DetectionResult {
   /** Total of open credit amounts after the run, as an exact decimal string. */
   openAmount: string;
   /** Wall time of each phase, for operators and benchmarks. */
-  phaseMs: { aggregate: number; origin: number; merge: number };
+  phaseMs: { aggregate: number; origin: number; update: number; open: number; resolve: number; totals: number };
 }
 
 export interface DetectionProgress {
@@ -88,6 +88,7 @@ export class CreditDetectionService {
        where c.account_id = n.account_id and c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
          and (c.amount <> -n.balance or c.originated_at <> n.originated_at or c.entries_seen is distinct from n.entries)`);
 
+    const updateMs = clock.lap();
     const opened = await db.affected(sql`
       insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause,
                           originated_at, identified_at, entries_seen, sla_due_at, detection_run_id, updated_at)
@@ -97,6 +98,7 @@ export class CreditDetectionService {
        where not exists (select 1 from credit c where c.account_id = n.account_id and c.status in (${ACTIVE}))
       on conflict (account_id) where status in (${ACTIVE}) do nothing`);
 
+    const openMs = clock.lap();
     // How the balance came back is read from the last entry: a refund, an adjustment or a transfer
     // name themselves; a new charge or a payer take-back absorbed the credit (an offset).
     const resolved = await db.affected(sql`
@@ -114,6 +116,7 @@ export class CreditDetectionService {
        where c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
          and not exists (select 1 from det_negative n where n.account_id = c.account_id)`);
 
+    const resolveMs = clock.lap();
     const open = await db.one<{ n: number; amount: string }>(sql`
       select count(*)::integer as n, coalesce(sum(amount), 0)::text as amount
         from credit where tenant_id = ${tenantId} and status in (${ACTIVE})`);
@@ -128,7 +131,7 @@ export class CreditDetectionService {
       resolved,
       openCredits: open?.n ?? 0,
       openAmount: open?.amount ?? '0.00',
-      phaseMs: { aggregate, origin, merge },
+      phaseMs: { aggregate, origin, update: updateMs, open: openMs, resolve: resolveMs, totals: merge },
     };
   }
 }

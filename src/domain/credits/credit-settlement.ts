@@ -8,8 +8,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import { Credit } from './credit.entity.js';
 import { ResolutionKind, type CreditStatus } from './credit-enums.js';
 import { CreditEvent, fromStatuses, nextStatus } from './credit-lifecycle.js';
+import { isUuid } from '../ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WorkflowEntry {
   /** Deterministic per action (e.g. `refund:<refund id>`): posting it twice posts it once. */
@@ -30,7 +30,7 @@ export class CreditSettlement {
 
   async load(ctx: RequestContext, creditId: string): Promise<Credit> {
     const em = await ctx.uow.tx();
-    const credit = UUID.test(creditId) ? await em.findOne(Credit, { id: creditId }, { refresh: true }) : null;
+    const credit = isUuid(creditId) ? await em.findOne(Credit, { id: creditId }, { refresh: true }) : null;
     if (!credit) throw new NotFoundError('credit', creditId);
     return credit;
   }

@@ -7,6 +7,7 @@ import { Payer } from '../payers/payer.entity.js';
 import { AgingBucket, originatedRange } from './aging-bucket.js';
 import { Credit } from './credit.entity.js';
 import type { CreditStatus, RootCauseCode } from './credit-enums.js';
+import { isUuid } from '../ids.js';
 
 export interface CreditQuery {
   statuses?: CreditStatus[] | null;
@@ -25,9 +26,32 @@ export interface CreditPage {
   endCursor: string | null;
 }
 
+/**
+ * A keyset page of credits (MikroORM's findByCursor: order-by values + id, limit + 1), shared by
+ * every credit list of the API; `first` is capped and a foreign cursor is bad input.
+ */
+export async function pageCredits(ctx: RequestContext, where: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'>, first?: number | null, after?: string | null): Promise<CreditPage> {
+  const limit = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
+    throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
+  }
+  const em = await ctx.uow.tx();
+  try {
+    const cursor = await em.findByCursor(Credit, { where, first: limit, after: after ?? undefined, orderBy, includeCount: true });
+    return {
+      edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
+      totalCount: cursor.totalCount,
+      hasNextPage: cursor.hasNextPage,
+      endCursor: cursor.endCursor,
+    };
+  } catch (error) {
+    if (error instanceof CursorError) throw new BadInputError('after', 'is not a cursor this query returned');
+    throw error;
+  }
+}
+
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Where = Record<string, unknown>;
 
@@ -37,34 +61,11 @@ export class CreditService {
    * stable under concurrent inserts and as fast on page 1,000 as on page 1.
    */
   async list(ctx: RequestContext, query: CreditQuery, first?: number | null, after?: string | null): Promise<CreditPage> {
-    const limit = first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-      throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
-    }
-    const where = await this.where(ctx, query);
-    const em = await ctx.uow.tx();
-    try {
-      const cursor = await em.findByCursor(Credit, {
-        where,
-        first: limit,
-        after: after ?? undefined,
-        orderBy: { originatedAt: 'asc', id: 'asc' },
-        includeCount: true,
-      });
-      return {
-        edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
-        totalCount: cursor.totalCount,
-        hasNextPage: cursor.hasNextPage,
-        endCursor: cursor.endCursor,
-      };
-    } catch (error) {
-      if (error instanceof CursorError) throw new BadInputError('after', 'is not a cursor this query returned');
-      throw error;
-    }
+    return pageCredits(ctx, await this.where(ctx, query), { originatedAt: 'asc', id: 'asc' }, first, after);
   }
 
   async byId(ctx: RequestContext, id: string): Promise<Credit | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const em = await ctx.uow.tx();
     return em.findOne(Credit, { id });
   }

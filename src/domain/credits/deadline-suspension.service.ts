@@ -9,8 +9,8 @@ import { Credit } from './credit.entity.js';
 import { ACTIVE_CREDIT_STATUSES } from './credit-enums.js';
 import { computeDeadline } from './deadline-policy.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { isUuid } from '../ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Suspends a Medicare/Medicaid refund clock while a documented investigation runs (up to the
@@ -27,7 +27,7 @@ export class DeadlineSuspensionService {
       throw new BadInputError('days', `must be between 1 and ${policy.maxSuspensionDays}`);
     }
     const em = await ctx.uow.tx();
-    const credit = UUID.test(creditId) ? await em.findOne(Credit, { id: creditId }) : null;
+    const credit = isUuid(creditId) ? await em.findOne(Credit, { id: creditId }) : null;
     if (!credit) throw new NotFoundError('credit', creditId);
     if (!ACTIVE_CREDIT_STATUSES.includes(credit.status)) throw new ConflictError(`credit ${creditId} is ${credit.status}: its deadline no longer runs`, { status: credit.status });
     const payer = credit.refundPayerId

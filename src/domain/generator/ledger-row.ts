@@ -1,4 +1,5 @@
 import type { EntryKind } from '../ledger/entry-kind.js';
+import { LEDGER_CSV_COLUMNS } from '../ledger/ledger-csv-columns.js';
 
 /**
  * One generated ledger line, every field a string, exactly as the CSV importer reads it.
@@ -24,21 +25,8 @@ export interface LedgerRow {
   reasonCode: string;
 }
 
-/** The CSV header, in column order; the COPY importer depends on it exactly. */
-export const CSV_COLUMNS = [
-  'external_id',
-  'account_number',
-  'patient_id',
-  'guarantor_id',
-  'payer_code',
-  'kind',
-  'amount',
-  'posted_at',
-  'service_date',
-  'claim_number',
-  'reference',
-  'reason_code',
-] as const;
+/** The CSV header, in column order: the ledger's own layout, which the COPY importer reads. */
+export const CSV_COLUMNS = LEDGER_CSV_COLUMNS;
 
 export const CSV_HEADER = CSV_COLUMNS.join(',');
 

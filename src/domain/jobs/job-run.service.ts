@@ -5,6 +5,7 @@ import type { TenantService } from '../tenancy/tenant.service.js';
 import { JobRun } from './job-run.entity.js';
 import { JobState, type JobKind } from './job-state.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { isUuid } from '../ids.js';
 
 /** What a BullMQ job carries: ids only, since job data sits in Redis in clear text. */
 export interface JobPayload {
@@ -17,7 +18,6 @@ export interface JobScheduler {
   schedule(kind: JobKind, payload: JobPayload): Promise<void>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Key order must not make two equal inputs differ. */
 function canonicalJson(value: unknown): string {
@@ -67,7 +67,7 @@ export class JobRunService {
   }
 
   async find(ctx: RequestContext, id: string): Promise<JobRun | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const em = await ctx.uow.tx();
     return em.findOne(JobRun, { id });
   }

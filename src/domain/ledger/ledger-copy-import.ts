@@ -7,22 +7,9 @@ import { PgClientRunner } from '../../infra/db/sql-runner.js';
 import { BadInputError } from '../errors.js';
 import { applyStagedEntries, createStagingTable } from './ledger-staging.js';
 import { validateLedgerRecord, type StagedEntry } from './ledger-entry-validation.js';
+import { LEDGER_CSV_COLUMNS } from './ledger-csv-columns.js';
 
-/** The CSV header the importer reads (and the generator writes), in order. */
-export const LEDGER_CSV_COLUMNS = [
-  'external_id',
-  'account_number',
-  'patient_id',
-  'guarantor_id',
-  'payer_code',
-  'kind',
-  'amount',
-  'posted_at',
-  'service_date',
-  'claim_number',
-  'reference',
-  'reason_code',
-] as const;
+export { LEDGER_CSV_COLUMNS };
 
 export interface ImportOptions {
   /**

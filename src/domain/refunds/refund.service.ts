@@ -9,6 +9,7 @@ import { ACTIVE_CREDIT_STATUSES, CreditStatus, ResolutionKind } from '../credits
 import { CreditEvent } from '../credits/credit-lifecycle.js';
 import type { CreditSettlement } from '../credits/credit-settlement.js';
 import { RefundReason, RefundRequest, RefundStatus } from './refund-request.entity.js';
+import { isUuid } from '../ids.js';
 
 export interface RefundInput {
   creditId: string;
@@ -19,7 +20,6 @@ export interface RefundInput {
   documents?: string[] | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PENDING = [RefundStatus.REQUESTED, RefundStatus.APPROVED];
 
 /**
@@ -36,7 +36,7 @@ export class RefundService {
 
   async list(ctx: RequestContext, creditId?: string | null): Promise<RefundRequest[]> {
     const em = await ctx.uow.tx();
-    if (creditId && !UUID.test(creditId)) return [];
+    if (creditId && !isUuid(creditId)) return [];
     return em.find(RefundRequest, creditId ? { creditId } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
@@ -169,7 +169,7 @@ export class RefundService {
 
   async get(ctx: RequestContext, id: string): Promise<RefundRequest> {
     const em = await ctx.uow.tx();
-    const refund = UUID.test(id) ? await em.findOne(RefundRequest, { id }, { refresh: true }) : null;
+    const refund = isUuid(id) ? await em.findOne(RefundRequest, { id }, { refresh: true }) : null;
     if (!refund) throw new NotFoundError('refund request', id);
     return refund;
   }

@@ -1,19 +1,18 @@
 import { sql } from 'kysely';
-import { CursorError } from '@mikro-orm/core';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import type { RequestContext } from '../context/request-context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors.js';
 import { ageDaysSql, agingBucketSql } from '../credits/aging-bucket.js';
 import { Credit } from '../credits/credit.entity.js';
 import { ACTIVE_CREDIT_STATUSES, CreditStatus } from '../credits/credit-enums.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreditPage } from '../credits/credit.service.js';
+import { pageCredits, type CreditPage } from '../credits/credit.service.js';
 import { dollarTierSql } from '../credits/dollar-tier.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Worklist } from './worklist.entity.js';
+import { isUuid } from '../ids.js';
 
 const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The catch-all sorts after every worklist a user can create. */
 const DEFAULT_PRIORITY = 2_147_483_647;
 export const DEFAULT_WORKLIST_NAME = 'All credits';
@@ -93,7 +92,7 @@ export class WorklistService {
   }
 
   async byId(ctx: RequestContext, id: string): Promise<WorklistSummary | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return (await this.list(ctx)).find((w) => w.id === id) ?? null;
   }
 
@@ -149,29 +148,7 @@ export class WorklistService {
 
   /** The worklist's open credits by exposure: largest amount first, then the earliest due date. */
   async credits(ctx: RequestContext, worklistId: string, first?: number | null, after?: string | null): Promise<CreditPage> {
-    const limit = first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-      throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
-    }
-    const em = await ctx.uow.tx();
-    try {
-      const cursor = await em.findByCursor(Credit, {
-        where: { worklistId, status: { $in: [...ACTIVE_CREDIT_STATUSES] } },
-        first: limit,
-        after: after ?? undefined,
-        orderBy: { amount: 'desc', slaDueAt: 'asc', id: 'asc' },
-        includeCount: true,
-      });
-      return {
-        edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
-        totalCount: cursor.totalCount,
-        hasNextPage: cursor.hasNextPage,
-        endCursor: cursor.endCursor,
-      };
-    } catch (error) {
-      if (error instanceof CursorError) throw new BadInputError('after', 'is not a cursor this query returned');
-      throw error;
-    }
+    return pageCredits(ctx, { worklistId, status: { $in: [...ACTIVE_CREDIT_STATUSES] } }, { amount: 'desc', slaDueAt: 'asc', id: 'asc' }, first, after);
   }
 
   async assign(ctx: RequestContext, creditId: string, assignee: string | null): Promise<Credit> {
@@ -179,7 +156,7 @@ export class WorklistService {
     if (who && who.length > 128) throw new BadInputError('assignee', 'must be at most 128 characters');
     const changed = await ctx.uow.affected(sql`
       update credit set assignee = ${who}, assigned_at = case when ${who}::text is null then null else now() end, updated_at = now()
-       where id = ${UUID.test(creditId) ? creditId : null}::uuid and status in (${ACTIVE})`);
+       where id = ${isUuid(creditId) ? creditId : null}::uuid and status in (${ACTIVE})`);
     const credit = await this.afterChange(ctx, creditId, changed, 'assigned');
     await this.audit.record(ctx, { action: 'credit.assign', subjectType: 'credit', subjectId: credit.id, after: { assignee: who } });
     return credit;
@@ -190,7 +167,7 @@ export class WorklistService {
    * concurrent callers take different credits instead of waiting on (or sharing) the same row.
    */
   async claimNext(ctx: RequestContext, worklistId: string): Promise<Credit | null> {
-    if (!UUID.test(worklistId) || !(await this.byId(ctx, worklistId))) throw new NotFoundError('worklist', worklistId);
+    if (!isUuid(worklistId) || !(await this.byId(ctx, worklistId))) throw new NotFoundError('worklist', worklistId);
     const row = await ctx.uow.one<{ id: string }>(sql`
       update credit set assignee = ${ctx.actor.id}, assigned_at = now(), updated_at = now()
        where id = (select id from credit
@@ -210,7 +187,7 @@ export class WorklistService {
     const changed = await ctx.uow.affected(sql`
       update credit set status = ${CreditStatus.IN_REVIEW}, review_started_at = now(),
              assignee = coalesce(assignee, ${ctx.actor.id}), assigned_at = coalesce(assigned_at, now()), updated_at = now()
-       where id = ${UUID.test(creditId) ? creditId : null}::uuid and status = ${CreditStatus.OPEN}`);
+       where id = ${isUuid(creditId) ? creditId : null}::uuid and status = ${CreditStatus.OPEN}`);
     const credit = await this.afterChange(ctx, creditId, changed, `moved to ${CreditStatus.IN_REVIEW}`, CreditStatus.OPEN);
     await this.audit.record(ctx, { action: 'credit.start_review', subjectType: 'credit', subjectId: credit.id, before: { status: CreditStatus.OPEN }, after: { status: CreditStatus.IN_REVIEW, assignee: credit.assignee } });
     return credit;
@@ -218,7 +195,7 @@ export class WorklistService {
 
   private async afterChange(ctx: RequestContext, creditId: string, changed: number, action: string, required?: CreditStatus): Promise<Credit> {
     const em = await ctx.uow.tx();
-    const credit = UUID.test(creditId) ? await em.findOne(Credit, { id: creditId }, { refresh: true }) : null;
+    const credit = isUuid(creditId) ? await em.findOne(Credit, { id: creditId }, { refresh: true }) : null;
     if (!credit) throw new NotFoundError('credit', creditId);
     if (!changed) {
       throw new ConflictError(`credit ${creditId} is ${credit.status}; it cannot be ${action}${required ? ` (it must be ${required})` : ''}`, {
