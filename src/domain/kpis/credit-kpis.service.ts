@@ -57,6 +57,7 @@ export class CreditKpiService {
     const historical = ctx.now.getTime() - asOf.getTime() > CURRENT_TOLERANCE_MS;
     const t = ctx.tenantId;
     const payerMatch = (payerId: RawBuilder<unknown>) => this.payerMatch(t, payerId, query);
+    const filtered = Boolean(query.payerCodes?.length || query.payerKinds?.length);
 
     const age = ageDaysSql(sql`c.originated_at`, asOf);
     const openWhere = historical
@@ -77,10 +78,13 @@ export class CreditKpiService {
               join account a on a.id = e.account_id
              where e.tenant_id = ${t} and e.posted_at <= ${asOf} and ${payerMatch(sql`a.primary_payer_id`)}
              group by e.account_id) b`
-        : sql`
+        : filtered
+          ? sql`
           select coalesce(sum(b.balance) filter (where b.balance > 0), 0)::text as ar
             from account_balance b join account a on a.id = b.account_id
-           where b.tenant_id = ${t} and ${payerMatch(sql`a.primary_payer_id`)}`,
+           where b.tenant_id = ${t} and ${payerMatch(sql`a.primary_payer_id`)}`
+          : // Without payer filters the account join is pure cost (1M rows at scale).
+            sql`select coalesce(sum(balance) filter (where balance > 0), 0)::text as ar from account_balance where tenant_id = ${t}`,
     );
 
     const sla = await ctx.uow.one<{ on_time: number; resolved: number }>(sql`
