@@ -138,6 +138,19 @@ describe('adjustments and forbidden moves', () => {
     expect((await app.ok(analyst, 'mutation($id: ID!) { closeCredit(creditId: $id) { status } }', { id: ids['R-ADJ'] })).closeCredit.status).toBe('CLOSED');
   });
 
+  it('holds an adjustment at or above the threshold for a second person, then posts it', async () => {
+    const pending = (await app.ok(analyst, ADJUST, { id: ids['R-BIG'], amount: '1500.00', key: 'big-adj' })).adjustCredit;
+    expect(pending).toEqual({ status: 'PENDING_APPROVAL', amount: '6000.00', resolution: null });
+    expect((await entriesOf('R-BIG')).filter((e: any) => e.external_id.startsWith('adjust:'))).toEqual([]);
+    const { adjustmentRequests } = await app.ok(analyst, 'query($id: ID) { adjustmentRequests(creditId: $id) { id status amount requestedBy } }', { id: ids['R-BIG'] });
+    expect(adjustmentRequests).toEqual([{ id: expect.any(String), status: 'REQUESTED', amount: '1500.00', requestedBy: 'ann' }]);
+    const APPROVE_ADJ = 'mutation($id: ID!) { approveAdjustment(id: $id) { status approvedBy } }';
+    expect((await app.gql(analyst, APPROVE_ADJ, { id: adjustmentRequests[0].id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await app.ok(approver, APPROVE_ADJ, { id: adjustmentRequests[0].id })).approveAdjustment).toEqual({ status: 'APPROVED', approvedBy: 'pat' });
+    expect(await credit(ids['R-BIG']!)).toMatchObject({ status: 'IN_REVIEW', amount: '4500.00', account: { balance: '-4500.00' } });
+    expect((await app.gql(approver, APPROVE_ADJ, { id: adjustmentRequests[0].id })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', status: 'APPROVED' });
+  });
+
   it('names the current status when a transition is not allowed', async () => {
     const closeOpen = await app.gql(analyst, 'mutation($id: ID!) { closeCredit(creditId: $id) { status } }', { id: ids['R-MCR'] });
     expect(closeOpen.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
@@ -218,8 +231,9 @@ describe('reporting KPIs after the workflows above', () => {
   it('computes each KPI as derived by hand from the story of this file', async () => {
     const bi = await app.token(T, [Role.BI]);
     const [all] = (await app.ok(bi, KPIS)).kpis;
-    // Open: R-BIG 6000.00 (reopened by the void), R-SMALL 20.00 (review after rejection), R-MCR 15.00, R-PAT 10.00.
-    expect(all).toMatchObject({ key: 'ALL', openCredits: 4, creditBalanceTotal: '6045.00', over90Count: 0, pastDueCount: 0 });
+    // Open: R-BIG 4500.00 (reopened by the void, then 1500.00 adjusted), R-SMALL 20.00 (review after
+    // rejection), R-MCR 15.00, R-PAT 10.00.
+    expect(all).toMatchObject({ key: 'ALL', openCredits: 4, creditBalanceTotal: '4545.00', over90Count: 0, pastDueCount: 0 });
     // Resolved in the window: R-REF (refund), R-ADJ (adjustment), R-S2 (auto-adjustment), each at once: all on time.
     expect(all).toMatchObject({ resolvedInWindow: 3, resolvedOnTime: 3, slaAdherence: 1 });
     expect(all.autoResolutionRate).toBeCloseTo(1 / 3, 12);
@@ -239,6 +253,6 @@ describe('reporting KPIs after the workflows above', () => {
     expect(byCause.INCORRECT_ADJUSTMENT).toMatchObject({ openCredits: 0, resolvedInWindow: 1 });
     expect(byCause.PATIENT_OVERPAYMENT).toMatchObject({ openCredits: 1, creditBalanceTotal: '10.00' });
     const byPayer = Object.fromEntries((await app.ok(bi, KPIS, { g: 'PAYER' })).kpis.map((k: any) => [k.key, k.creditBalanceTotal]));
-    expect(byPayer).toEqual({ BCBS: '6020.00', MCR: '15.00', PATIENT: '10.00' });
+    expect(byPayer).toEqual({ BCBS: '4520.00', MCR: '15.00', PATIENT: '10.00' });
   });
 });

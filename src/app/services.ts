@@ -27,7 +27,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
   return {
     audit,
     refunds: new RefundService(settlement, audit),
-    creditWork: new CreditWorkService(settlement),
+    creditWork: new CreditWorkService(settlement, audit),
     autoAdjust: new AutoAdjustService(audit, options.autoAdjustBatch),
     transfers: new CreditTransferService(settlement),
     reapplication: new CreditReapplicationService(audit),

@@ -7,6 +7,7 @@ import type { Decimal } from '../domain/money/money.js';
 import { CreditType } from '../schema/credit.type.js';
 import { JobRunType } from '../schema/job-run.type.js';
 import {
+  AdjustmentRequestType,
   AuditChainVerificationType,
   AuditEventType,
   AutoAdjustInput,
@@ -15,7 +16,7 @@ import {
   RunCreditReapplicationInput,
 } from '../schema/refund.type.js';
 import { DecimalScalar } from '../schema/scalars/decimal.scalar.js';
-import { READ_AUDIT, RUN_JOBS, VERIFY_AUDIT, WORK_CREDITS } from './access.js';
+import { APPROVE, READ_AUDIT, READ_CREDITS, RUN_JOBS, VERIFY_AUDIT, WORK_CREDITS } from './access.js';
 
 @Resolver()
 export class ResolutionResolver {
@@ -27,8 +28,26 @@ export class ResolutionResolver {
     return this.services.creditWork.close(ctx, creditId);
   }
 
+  @Authorized(READ_CREDITS)
+  @Query(() => [AdjustmentRequestType], { description: "Adjustments waiting for (or decided by) an approver; a credit's, or all." })
+  adjustmentRequests(@Ctx() ctx: RequestContext, @Arg('creditId', () => ID, { nullable: true }) creditId?: string) {
+    return this.services.creditWork.adjustmentRequests(ctx, creditId);
+  }
+
+  @Authorized(APPROVE)
+  @Mutation(() => AdjustmentRequestType, { description: 'Posts the adjustment; the approver must not be the requester.' })
+  approveAdjustment(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return this.services.creditWork.approveAdjustment(ctx, id);
+  }
+
+  @Authorized(APPROVE)
+  @Mutation(() => AdjustmentRequestType)
+  rejectAdjustment(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: RequestContext) {
+    return this.services.creditWork.rejectAdjustment(ctx, id, reason);
+  }
+
   @Authorized(WORK_CREDITS)
-  @Mutation(() => CreditType, { description: 'Posts an ADJUSTMENT reducing the open credit; resolves it at zero.' })
+  @Mutation(() => CreditType, { description: 'Posts an ADJUSTMENT reducing the open credit (resolving it at zero); at or above the tenant threshold it waits for approval.' })
   adjustCredit(
     @Arg('creditId', () => ID) creditId: string,
     @Arg('amount', () => DecimalScalar) amount: Decimal,

@@ -172,3 +172,33 @@ export class CreditTransferResultType {
   @Field(() => DecimalScalar, { description: 'What moved; the rest stays on the original account.' })
   moved!: Decimal;
 }
+
+@ObjectType('AdjustmentRequest', { description: 'An adjustment at or above the tenant threshold, waiting for (or decided by) an approver.' })
+export class AdjustmentRequestType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  creditId!: string;
+
+  @Field(() => DecimalScalar)
+  amount!: Decimal;
+
+  @Field()
+  reason!: string;
+
+  @Field({ description: 'REQUESTED, APPROVED or REJECTED.' })
+  status!: string;
+
+  @Field()
+  requestedBy!: string;
+
+  @Field(() => String, { nullable: true })
+  approvedBy?: string | null;
+
+  @Field(() => String, { nullable: true })
+  rejectionReason?: string | null;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+}

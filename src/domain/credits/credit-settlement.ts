@@ -6,7 +6,7 @@ import type { EntryKind } from '../ledger/entry-kind.js';
 import { Decimal, formatMoney } from '../money/money.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Credit } from './credit.entity.js';
-import { ResolutionKind, type CreditStatus } from './credit-enums.js';
+import { CreditStatus, ResolutionKind } from './credit-enums.js';
 import { CreditEvent, fromStatuses, nextStatus } from './credit-lifecycle.js';
 import { isUuid } from '../ids.js';
 
@@ -88,6 +88,18 @@ export class CreditSettlement {
       });
     }
     return inserted > 0;
+  }
+
+  /** A credit waiting for approval returns to review once no refund or adjustment request is pending. */
+  async withdrawIfNothingPending(ctx: RequestContext, creditId: string): Promise<void> {
+    const credit = await this.load(ctx, creditId);
+    if (credit.status !== CreditStatus.PENDING_APPROVAL) return;
+    const pending = await ctx.uow.one(sql`
+      select 1 from refund_request where credit_id = ${creditId}::uuid and status in ('REQUESTED', 'APPROVED')
+      union all
+      select 1 from adjustment_request where credit_id = ${creditId}::uuid and status = 'REQUESTED'
+      limit 1`);
+    if (!pending) await this.transition(ctx, credit, CreditEvent.APPROVAL_WITHDRAWN);
   }
 
   /**

@@ -113,7 +113,7 @@ export class RefundService {
     const refund = await this.get(ctx, id);
     if (!ctx.actor.roles.includes(Role.APPROVER)) throw new ForbiddenError('rejecting a refund needs the APPROVER role');
     await this.move(ctx, refund, [RefundStatus.REQUESTED, RefundStatus.APPROVED], RefundStatus.REJECTED, sql`rejected_by = ${ctx.actor.id}, rejection_reason = ${why}`, 'refund.reject', why);
-    await this.withdrawIfNoneLeft(ctx, refund.creditId);
+    await this.settlement.withdrawIfNothingPending(ctx, refund.creditId);
     return this.get(ctx, id);
   }
 
@@ -133,7 +133,7 @@ export class RefundService {
       reference: ref,
     });
     const settled = await this.settlement.settle(ctx, credit, ResolutionKind.REFUND);
-    if (settled.status === CreditStatus.PENDING_APPROVAL) await this.withdrawIfNoneLeft(ctx, settled.id);
+    if (settled.status === CreditStatus.PENDING_APPROVAL) await this.settlement.withdrawIfNothingPending(ctx, settled.id);
     return this.get(ctx, id);
   }
 
@@ -147,7 +147,7 @@ export class RefundService {
     await this.move(ctx, refund, [RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.ISSUED], RefundStatus.VOIDED, sql`voided_by = ${ctx.actor.id}, void_reason = ${why}, voided_at = now()`, 'refund.void', why);
     const credit = await this.settlement.load(ctx, refund.creditId);
     if (!wasIssued) {
-      await this.withdrawIfNoneLeft(ctx, credit.id);
+      await this.settlement.withdrawIfNothingPending(ctx, credit.id);
       return this.get(ctx, id);
     }
     await this.settlement.post(ctx, credit, {
@@ -203,14 +203,6 @@ export class RefundService {
       after: { refundId: refund.id, status: to },
       reason,
     });
-  }
-
-  /** A credit waiting for approval goes back to review once none of its requests is pending. */
-  private async withdrawIfNoneLeft(ctx: RequestContext, creditId: string): Promise<void> {
-    const credit = await this.settlement.load(ctx, creditId);
-    if (credit.status !== CreditStatus.PENDING_APPROVAL) return;
-    const left = await ctx.uow.one(sql`select 1 from refund_request where credit_id = ${creditId}::uuid and status in (${sql.join(PENDING.map((s) => sql.lit(s)))}) limit 1`);
-    if (!left) await this.settlement.transition(ctx, credit, CreditEvent.APPROVAL_WITHDRAWN);
   }
 
   private async secondApprovalThreshold(ctx: RequestContext): Promise<Decimal> {

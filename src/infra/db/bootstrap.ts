@@ -16,6 +16,7 @@ const APP_PRIVILEGES: Record<string, string> = {
   tenant_policy: 'SELECT, INSERT, UPDATE',
   worklist: 'SELECT, INSERT, UPDATE, DELETE',
   refund_request: 'SELECT, INSERT, UPDATE',
+  adjustment_request: 'SELECT, INSERT, UPDATE',
   audit_event: 'SELECT, INSERT',
   mikro_orm_migrations: 'SELECT',
 };
