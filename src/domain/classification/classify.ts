@@ -36,7 +36,10 @@ export function classifyCredit(entries: readonly RuleEntry[], label: (party: str
   const balances = partyBalances(entries);
   const credit = accountBalance(entries).neg();
   const ctx = { entries, balances, label };
-  const findings = RULES.map(({ rule }) => rule(ctx)).filter((f): f is Finding => f !== null);
+  // Sentences start with a capital even when they open on "the patient".
+  const findings = RULES.map(({ rule }) => rule(ctx))
+    .filter((f): f is Finding => f !== null)
+    .map((f) => ({ ...f, explanation: f.explanation.charAt(0).toUpperCase() + f.explanation.slice(1) }));
   const primary = findings[0];
   const rootCause = primary?.code ?? RootCauseCode.UNDETERMINED;
   const noneParties = new Set(findings.filter((f) => f.code === RootCauseCode.INCORRECT_ADJUSTMENT).map((f) => f.party));
