@@ -71,13 +71,16 @@ export class AutoAdjustService {
     }
     await progress?.(0, result.eligible);
     const postedAt = new Date().toISOString();
+    // Keyset over credit ids: each batch seeks past the last one instead of rescanning the eligible set.
+    let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const batch = await db.rows<{ id: string; account_id: string; amount: string; payer_id: string | null; payer_code: string | null; account_number: string; patient_id: string; guarantor_id: string }>(sql`
         select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
                a.account_number, a.patient_id, a.guarantor_id
-        ${eligible}
+        ${eligible} and c.id > ${after}::uuid
         order by c.id limit ${this.batchSize}`);
       if (!batch.length) break;
+      after = batch[batch.length - 1]!.id;
       const entries = batch.map((c) => {
         const amount = formatMoney(new Decimal(c.amount));
         const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
