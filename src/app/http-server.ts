@@ -56,7 +56,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     introspection: !deps.production || process.env.GRAPHQL_INTROSPECTION === 'true',
     includeStacktraceInErrorResponses: !deps.production && process.env.NODE_ENV !== 'test',
     hideSchemaDetailsFromClientErrors: deps.production,
-    formatError: createErrorFormatter(deps.logger, deps.production),
+    formatError: createErrorFormatter(deps.production),
     validationRules: limitRules(deps.limits),
     plugins: [
       queryCostPlugin(deps.schema, deps.limits, new LeakyBucketLimiter(deps.redis), deps.keyPrefix),

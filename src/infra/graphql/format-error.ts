@@ -2,7 +2,6 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthorizationError } from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
-import type { Logger } from '../logger.js';
 
 /** Where in the input a variable-coercion error points, e.g. `entries[3].amount`. */
 function fieldOf(message: string): string | undefined {
@@ -14,9 +13,9 @@ function fieldOf(message: string): string | undefined {
 /**
  * The one table from errors to GraphQL error codes. Domain errors carry their own code and details;
  * type-graphql's authorization and validation errors become FORBIDDEN and BAD_USER_INPUT; anything
- * unexpected is logged with the request id and, in production, masked.
+ * unexpected is masked in production (and logged, with the request id, by the observability plugin).
  */
-export function createErrorFormatter(logger: Logger, production: boolean) {
+export function createErrorFormatter(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
@@ -52,7 +51,6 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     }
     if (original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
 
-    logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return production
       ? { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } }
       : { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };

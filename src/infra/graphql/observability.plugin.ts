@@ -1,4 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError } from 'graphql';
+import { DomainError } from '../../domain/errors.js';
 import type { RequestContext } from '../../domain/context/request-context.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -12,6 +15,16 @@ export function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloSer
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
+        // Unexpected errors (not the client's, not a domain rule) are logged with the request id
+        // the client sees in x-request-id; the response itself only says "Internal server error".
+        async didEncounterErrors({ errors, contextValue: ctx }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (original instanceof DomainError || (original instanceof GraphQLError && original.extensions?.code)) continue;
+            if (error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') continue;
+            logger.error({ err: original, requestId: ctx?.requestId, tenant: ctx?.actor?.tenantId, path: error.path }, 'unexpected error');
+          }
+        },
         async willSendResponse({ response, operationName }) {
           const seconds = (performance.now() - started) / 1000;
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
