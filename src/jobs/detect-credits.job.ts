@@ -18,11 +18,11 @@ export function detectCreditsProcessor(orm: MikroORM, services: Services, logger
       const now = new Date();
       const result = await services.detection.detect(uow, tenantId, runId, now, progress);
       let started = performance.now();
-      const { classified } = await services.classification.classify(uow, tenantId, runId);
+      const { classified, phaseMs: classifyPhases } = await services.classification.classify(uow, tenantId, runId);
       const classifyMs = Math.round(performance.now() - started);
       started = performance.now();
       const placed = await services.worklists.place(uow, tenantId, now);
-      const phaseMs = { ...result.phaseMs, classify: classifyMs, place: Math.round(performance.now() - started) };
+      const phaseMs = { ...result.phaseMs, classify: classifyMs, classifyPhases, place: Math.round(performance.now() - started) };
       return { result: { ...result, phaseMs, classified, placed }, processed: result.accountsScanned, total: result.accountsScanned };
     });
 }

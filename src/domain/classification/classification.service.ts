@@ -35,6 +35,8 @@ interface EntryRow {
 
 export interface ClassificationResult {
   classified: number;
+  /** Where the time went, summed over batches (select credits, read entries, rules in Node, write). */
+  phaseMs: { select: number; entries: number; rules: number; write: number };
 }
 
 /**
@@ -57,12 +59,20 @@ export class ClassificationService {
     const label = (party: string) => (party === PATIENT ? 'the patient' : (payers.get(party)?.code ?? 'a payer'));
     let classified = 0;
     let after = '00000000-0000-0000-0000-000000000000';
+    const phaseMs = { select: 0, entries: 0, rules: 0, write: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof typeof phaseMs) => {
+      const now = performance.now();
+      phaseMs[phase] += Math.round(now - mark);
+      mark = now;
+    };
     for (;;) {
       const credits = await db.rows<CreditRow>(sql`
         select id, account_id, identified_at, amount::text as amount, deadline_suspended_days from credit
          where tenant_id = ${tenantId} and status in (${ACTIVE}) and id > ${after}::uuid
            and (classified_at is null or detection_run_id = ${runId}::uuid)
          order by id limit ${this.batchSize}`);
+      lap('select');
       if (!credits.length) break;
       after = credits[credits.length - 1]!.id;
       const entries = await db.rows<EntryRow>(sql`
@@ -70,6 +80,7 @@ export class ClassificationService {
                service_date::text as service_date, reference, reason_code
           from ledger_entry where tenant_id = ${tenantId} and account_id = any(${credits.map((c) => c.account_id)}::uuid[])
          order by account_id, posted_at, id`);
+      lap('entries');
       const byAccount = new Map<string, RuleEntry[]>();
       for (const e of entries) {
         const list = byAccount.get(e.account_id) ?? [];
@@ -112,6 +123,7 @@ export class ClassificationService {
         };
       });
       const col = <K extends keyof (typeof results)[number]>(k: K) => results.map((r) => r[k]);
+      lap('rules');
       await db.affected(sql`
         update credit c set root_cause = u.root_cause, root_cause_explanation = u.explanation, findings = u.findings,
                owner_portions = u.portions, refund_payer_id = u.refund_payer_id, complexity = u.complexity,
@@ -121,8 +133,9 @@ export class ClassificationService {
                       ${col('dueAt')}::timestamptz[], ${col('reason')}::text[])
                as u(id, root_cause, explanation, findings, portions, refund_payer_id, complexity, due_at, reason)
          where c.id = u.id`);
+      lap('write');
       classified += credits.length;
     }
-    return { classified };
+    return { classified, phaseMs };
   }
 }
