@@ -25,6 +25,10 @@ export interface AppConfig {
   jobLockMs: number;
   /** Credits per batch in the auto-adjust job. */
   autoAdjustBatch: number;
+  /** Guarantors per batch in the credit re-application job. */
+  reapplyBatch: number;
+  /** How often workers re-queue runs that PostgreSQL holds unfinished but Redis lost or failed. */
+  jobSweepMs: number;
 }
 
 /** Per-request and per-tenant limits of the GraphQL API (README "Limits"). */
@@ -131,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     operatorTenant,
     jobLockMs: int(env, 'JOB_LOCK_MS', 30_000, 1000, 3_600_000),
     autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 1000, 1, 100_000),
+    reapplyBatch: int(env, 'REAPPLY_BATCH', 500, 1, 100_000),
+    jobSweepMs: int(env, 'JOB_SWEEP_MS', 30_000, 500, 3_600_000),
     databaseUrl,
     appDatabaseUrl,
     redisUrl,

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Role } from '../src/domain/context/role.js';
 import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.js';
+import { WorkerProcesses } from './support/worker-process.js';
 
 /**
  * A worker process killed with SIGKILL in the middle of auto-adjust: after a new worker starts,
@@ -10,31 +10,13 @@ import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.j
 let app: TestApp;
 let admin: string;
 const CREDITS = 1500;
-const workers: ChildProcess[] = [];
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/worker.ts'], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: app.config.databaseUrl,
-      APP_DATABASE_URL: app.config.appDatabaseUrl,
-      REDIS_URL: app.config.redisUrl,
-      QUEUE_PREFIX: app.config.queuePrefix,
-      JOB_LOCK_MS: '2000',
-      AUTO_ADJUST_BATCH: '50',
-      LOG_LEVEL: 'silent',
-    },
-    stdio: 'ignore',
-  });
-  workers.push(child);
-  return child;
-}
+let workers: WorkerProcesses;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   app = await TestApp.start({ workers: false });
+  workers = new WorkerProcesses(app, { AUTO_ADJUST_BATCH: '50' });
   admin = await app.token('clinic-k', [Role.ADMIN]);
   await app.ok(admin, UPSERT_PAYER, { input: { code: 'BCBS', name: 'Blue Cross', kind: 'COMMERCIAL' } });
   const entries = [];
@@ -48,12 +30,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  await workers.killAll();
   await app.stop();
 });
 
 it('completes auto-adjust after the worker is killed mid-run, posting every adjustment exactly once', async () => {
-  let worker = startWorker();
+  let worker = workers.start();
   const detect = await app.ok(admin, 'mutation { runCreditDetection { id } }');
   expect((await app.waitForJob(admin, detect.runCreditDetection.id, 60_000)).state).toBe('COMPLETED');
 
@@ -65,15 +47,14 @@ it('completes auto-adjust after the worker is killed mid-run, posting every adju
     if (i > 600) throw new Error(`auto-adjust never started: ${JSON.stringify(job)}`);
     await sleep(20);
   }
-  worker.kill('SIGKILL');
-  await new Promise((r) => worker.once('exit', r));
+  await workers.kill(worker);
 
   // Nothing of the killed attempt is visible: its batches never committed.
   const midway = await app.ownerQuery(`select count(*)::int as n from ledger_entry where external_id like 'auto-adjust:%'`);
   expect(midway[0].n).toBe(0);
   expect((await app.ok(admin, 'query($id: ID!) { job(id: $id) { state } }', { id: run.id })).job.state).toBe('RUNNING');
 
-  worker = startWorker();
+  worker = workers.start();
   const done = await app.waitForJob(admin, run.id, 90_000);
   expect(done.state).toBe('COMPLETED');
   expect(JSON.parse(done.result)).toMatchObject({ adjusted: CREDITS, totalAmount: '30000.00' });

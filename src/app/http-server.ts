@@ -34,6 +34,8 @@ export interface HttpServerDeps {
   audit: AuditService;
   /** Mounted at /admin/queues when given (bull-board, operator ADMINs only). */
   queueDashboard?: express.RequestHandler[];
+  /** A server already listening (the start-up one): the app replaces its request handler. */
+  server?: http.Server;
 }
 
 export interface HttpServer {
@@ -50,7 +52,7 @@ function unauthenticated(message: string): GraphQLError {
 export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
-  const server = http.createServer(app);
+  const server = deps.server ?? http.createServer(app);
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: !deps.production || process.env.GRAPHQL_INTROSPECTION === 'true',
@@ -122,5 +124,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     if (status >= 500) deps.logger.error({ err: error }, 'unexpected HTTP error');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
+  if (deps.server) {
+    server.removeAllListeners('request');
+    server.on('request', app);
+  }
   return { app, server, apollo };
 }

@@ -1,21 +1,24 @@
 import 'reflect-metadata';
+import type http from 'node:http';
 import type { ConnectionOptions, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../config.js';
 import { prepareDatabase } from '../infra/db/bootstrap.js';
 import { createOrm } from '../infra/db/orm.js';
-import { createLogger, type Logger } from '../infra/logger.js';
+import { connectionErrorLogger, createLogger, type Logger } from '../infra/logger.js';
 import { createSchema } from '../infra/graphql/schema.js';
 import { createTokenVerifier } from '../infra/auth/jwt.js';
 import { BullJobScheduler } from '../jobs/queues.js';
-import { startWorkers } from '../jobs/workers.js';
+import { startRequeueSweeper, startWorkers } from '../jobs/workers.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
+import { hostOf } from '../infra/availability.js';
+import { pingRedis, retryUntilAvailable, type StartupState } from './startup.js';
 
 /** BullMQ connection settings: BullMQ opens (and closes) its own connections from the URL. */
 export function bullConnection(url: string): ConnectionOptions {
@@ -26,6 +29,7 @@ export function bullConnection(url: string): ConnectionOptions {
 export class Runtime {
   private http?: HttpServer;
   private workers: Worker[] = [];
+  private stopSweeper?: () => Promise<void>;
   readonly metrics: Metrics;
 
   private constructor(
@@ -52,21 +56,49 @@ export class Runtime {
     });
   }
 
-  /** Prepares the database (create, migrate, grant) as the owner, then connects as the app role. */
-  static async start(config: AppConfig, options: { prepare?: boolean; logger?: Logger } = {}): Promise<Runtime> {
+  /**
+   * Prepares the database (create, migrate, grant) as the owner, then connects as the app role.
+   * With `startup`, a dependency that does not answer is waited for (logged, shown on /readyz)
+   * instead of failing the start; without it (tests, tools) the first failure throws.
+   */
+  static async start(config: AppConfig, options: { prepare?: boolean; logger?: Logger; startup?: StartupState } = {}): Promise<Runtime> {
     const logger = options.logger ?? createLogger(config.logLevel);
+    const { startup } = options;
+    const attempt = <T>(what: string, fn: () => Promise<T>) => (startup ? retryUntilAvailable(what, fn, { logger, state: startup }) : fn());
+    const postgres = `PostgreSQL at ${hostOf(config.databaseUrl)}`;
     if (options.prepare !== false) {
-      const applied = await prepareDatabase(config.databaseUrl, config.appDatabaseUrl);
+      const applied = await attempt(postgres, () => prepareDatabase(config.databaseUrl, config.appDatabaseUrl));
       if (applied.length) logger.info({ applied }, 'migrations applied');
     }
-    const orm = await createOrm({ url: config.appDatabaseUrl });
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-    const scheduler = new BullJobScheduler(bullConnection(config.redisUrl), config.queuePrefix);
-    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler, { autoAdjustBatch: config.autoAdjustBatch }));
+    const orm = await attempt(postgres, async () => {
+      const created = await createOrm({ url: config.appDatabaseUrl });
+      try {
+        await created.driver.getConnection().execute('select 1');
+      } catch (error) {
+        await created.close(true);
+        throw error;
+      }
+      return created;
+    });
+    if (startup) {
+      startup.checks.postgres = true;
+      startup.checks.migrations = true;
+      await attempt(`Redis at ${hostOf(config.redisUrl)}`, () => pingRedis(config.redisUrl));
+      startup.checks.redis = true;
+    }
+    // Without an offline queue, a command fails at once while Redis is unreachable (readyz says
+    // so, the rate limiter fails open) instead of hanging the request.
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis.on('error', connectionErrorLogger(logger, 'redis connection error'));
+    const scheduler = new BullJobScheduler(bullConnection(config.redisUrl), config.queuePrefix, connectionErrorLogger(logger, 'queue connection error'));
+    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler, { autoAdjustBatch: config.autoAdjustBatch, reapplyBatch: config.reapplyBatch }));
   }
 
-  async serveHttp(port = this.config.port): Promise<HttpServer> {
+  /**
+   * Serves the API on `port`, or takes over `server` (already listening, e.g. the one that
+   * answered "not ready" while the dependencies were awaited).
+   */
+  async serveHttp(port = this.config.port, server?: http.Server): Promise<HttpServer> {
     const schema = await createSchema(this.services);
     const verifier = createTokenVerifier(this.config);
     this.http = await createHttpServer({
@@ -81,31 +113,32 @@ export class Runtime {
       metrics: this.metrics,
       audit: this.services.audit,
       queueDashboard: queueDashboard(this.scheduler, verifier, this.config.operatorTenant),
+      server,
     });
-    await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
+    if (!server) await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;
   }
 
   async startWorkers(): Promise<Worker[]> {
-    this.workers = await startWorkers(
-      {
-        orm: this.orm,
-        services: this.services,
-        scheduler: this.scheduler,
-        connection: bullConnection(this.config.redisUrl),
-        prefix: this.config.queuePrefix,
-        logger: this.logger,
-        metrics: this.metrics,
-        lockDurationMs: this.config.jobLockMs,
-      },
-      this.config.appDatabaseUrl,
-    );
+    const deps = {
+      orm: this.orm,
+      services: this.services,
+      scheduler: this.scheduler,
+      connection: bullConnection(this.config.redisUrl),
+      prefix: this.config.queuePrefix,
+      logger: this.logger,
+      metrics: this.metrics,
+      lockDurationMs: this.config.jobLockMs,
+    };
+    this.workers = await startWorkers(deps, this.config.appDatabaseUrl);
+    this.stopSweeper = startRequeueSweeper(deps, this.config.appDatabaseUrl, this.config.jobSweepMs);
     return this.workers;
   }
 
   /** Graceful stop: no new requests, in-flight requests and jobs finish, then connections close. */
   async stop(): Promise<void> {
     if (this.http) await this.http.apollo.stop();
+    await this.stopSweeper?.();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.scheduler.close();
     this.redis.disconnect();

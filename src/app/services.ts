@@ -20,7 +20,7 @@ import { CreditTransferService } from '../domain/credits/credit-transfer.service
 import { CreditReapplicationService } from '../domain/credits/credit-reapplication.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
-export function createServices(scheduler: JobScheduler, options: { autoAdjustBatch?: number } = {}) {
+export function createServices(scheduler: JobScheduler, options: { autoAdjustBatch?: number; reapplyBatch?: number } = {}) {
   const tenants = new TenantService();
   const audit = new AuditService();
   const settlement = new CreditSettlement(audit);
@@ -30,7 +30,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     creditWork: new CreditWorkService(settlement, audit),
     autoAdjust: new AutoAdjustService(audit, options.autoAdjustBatch),
     transfers: new CreditTransferService(settlement),
-    reapplication: new CreditReapplicationService(audit),
+    reapplication: new CreditReapplicationService(audit, options.reapplyBatch),
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),

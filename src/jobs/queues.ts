@@ -21,20 +21,37 @@ export class BullJobScheduler implements JobScheduler {
   constructor(
     private readonly connection: ConnectionOptions,
     private readonly prefix: string,
+    /** Connection errors of the queues (they reconnect on their own). */
+    private readonly onError: (err: Error) => void = () => undefined,
   ) {}
 
   queue(kind: JobKind): Queue<JobPayload> {
     let queue = this.queues.get(kind);
     if (!queue) {
       queue = new Queue<JobPayload>(kind, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', this.onError);
       this.queues.set(kind, queue);
     }
     return queue;
   }
 
-  /** The BullMQ job id is the run id, so scheduling a run twice adds it once. */
-  async schedule(kind: JobKind, payload: JobPayload): Promise<void> {
-    await this.queue(kind).add(kind, payload, { ...JOB_OPTIONS, jobId: payload.runId });
+  /**
+   * The BullMQ job id is the run id, so scheduling a run twice adds it once. BullMQ waits for
+   * Redis indefinitely; a request must not: after `timeoutMs` this rejects (the run is already
+   * durable in PostgreSQL, and the workers' requeue sweeper adds it once Redis is back).
+   */
+  async schedule(kind: JobKind, payload: JobPayload, timeoutMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`Redis did not accept the ${kind} job within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    });
+    const added = this.queue(kind).add(kind, payload, { ...JOB_OPTIONS, jobId: payload.runId });
+    added.catch(() => undefined);
+    try {
+      await Promise.race([added, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

@@ -27,12 +27,13 @@ export class TestApp {
     private readonly dbName: string,
   ) {}
 
-  static async start(options: { workers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+  /** `postgresUrl` points at another PostgreSQL server (a test's private one) than the shared one. */
+  static async start(options: { workers?: boolean; env?: Record<string, string>; postgresUrl?: string } = {}): Promise<TestApp> {
     const dbName = `cbs_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const config = loadConfig({
       NODE_ENV: 'test',
-      DATABASE_URL: testOwnerUrl(dbName),
-      APP_DATABASE_URL: testAppUrl(dbName),
+      DATABASE_URL: testOwnerUrl(dbName, options.postgresUrl),
+      APP_DATABASE_URL: testAppUrl(dbName, options.postgresUrl),
       REDIS_URL: testRedisUrl,
       QUEUE_PREFIX: `test-${randomUUID()}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -106,10 +107,12 @@ export class TestApp {
     for (const kind of Object.values(JobKind)) {
       await this.runtime.scheduler.queue(kind).obliterate({ force: true }).catch(() => undefined);
     }
-    const keys = await this.runtime.redis.keys(`${this.config.queuePrefix}:*`);
+    const keys = await this.runtime.redis.keys(`${this.config.queuePrefix}:*`).catch(() => [] as string[]);
     if (keys.length) await this.runtime.redis.del(...keys);
     await this.runtime.stop();
-    const admin = new pg.Client({ connectionString: testOwnerUrl('postgres') });
+    const maintenance = new URL(this.config.databaseUrl);
+    maintenance.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: maintenance.toString() });
     await admin.connect();
     try {
       await admin.query(`drop database if exists "${this.dbName}" with (force)`);

@@ -1,6 +1,7 @@
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migrator } from '@mikro-orm/migrations';
+import type pg from 'pg';
 import { Tenant } from '../../domain/tenancy/tenant.entity.js';
 import { Payer } from '../../domain/payers/payer.entity.js';
 import { Account } from '../../domain/accounts/account.entity.js';
@@ -21,9 +22,40 @@ export interface OrmOptions {
   debug?: boolean;
 }
 
+/**
+ * A pooled client whose connection ends while it is checked out (PostgreSQL restarted or crashed)
+ * goes back to the pool as broken at once. Without this the slot leaks for good: Kysely releases a
+ * transaction's connection only after a successful COMMIT or ROLLBACK, and neither can succeed on a
+ * dead socket — ten such requests during an outage and every later request waits forever for a
+ * connection. A later release by the holder becomes a no-op.
+ */
+function releaseClientsWhoseConnectionEnds(pool: pg.Pool): void {
+  pool.on('acquire', (client) => {
+    // pg-pool installs client.release right after emitting 'acquire'.
+    queueMicrotask(() => {
+      const release = client.release;
+      let released = false;
+      const onEnd = () => guarded(new Error('connection ended while checked out'));
+      const guarded = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.off('end', onEnd);
+        release(err);
+      };
+      client.release = guarded;
+      client.once('end', onEnd);
+    });
+  });
+}
+
 export function ormConfig({ url, poolMax = 10, debug = false }: OrmOptions): Options {
   return defineConfig({
     clientUrl: url,
+    driverOptions: {
+      // Waiting for a pooled connection fails after 10 s (SERVICE_UNAVAILABLE), never hangs.
+      connectionTimeoutMillis: 10_000,
+      onPoolCreated: releaseClientsWhoseConnectionEnds,
+    },
     entities: ENTITIES,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],

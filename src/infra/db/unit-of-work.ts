@@ -1,6 +1,7 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { RawBuilder } from 'kysely';
 import type { SqlRunner } from './sql-runner.js';
+import { isUnavailable } from '../availability.js';
 
 /**
  * One transaction scoped to one tenant. Row-level security reads `app.tenant_id`, which MikroORM's
@@ -55,14 +56,27 @@ export class UnitOfWork implements SqlRunner {
     return this.begun !== undefined;
   }
 
-  async commit(): Promise<void> {
-    if (this.finished) return;
+  /**
+   * Commits, then runs the after-commit hooks. A hook that fails does not make the commit fail —
+   * the data is durable — so its error is returned for the caller to log (a lost enqueue is
+   * picked up by the workers' requeue sweeper).
+   */
+  async commit(): Promise<unknown[]> {
+    if (this.finished) return [];
     this.finished = true;
     if (this.begun) {
       await this.begun;
       await this.em.commit();
     }
-    for (const hook of this.afterCommitHooks) await hook();
+    const failures: unknown[] = [];
+    for (const hook of this.afterCommitHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    return failures;
   }
 
   async rollback(): Promise<void> {
@@ -74,7 +88,12 @@ export class UnitOfWork implements SqlRunner {
     } catch {
       return; // BEGIN itself failed: there is nothing to roll back
     }
-    await this.em.rollback();
+    try {
+      await this.em.rollback();
+    } catch (error) {
+      // The connection is gone, and with it the transaction: the server has discarded it.
+      if (!isUnavailable(error)) throw error;
+    }
   }
 
   /** Runs `fn` in a fresh unit that commits when it resolves and rolls back when it throws. */

@@ -2,6 +2,10 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthorizationError } from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
+import { isUnavailable } from '../availability.js';
+
+/** What a client sees while PostgreSQL or Redis is unreachable: retry later; nothing was written. */
+export const SERVICE_UNAVAILABLE_MESSAGE = 'Service temporarily unavailable (database or queue unreachable); nothing was written. Retry later.';
 
 /** Where in the input a variable-coercion error points, e.g. `entries[3].amount`. */
 function fieldOf(message: string): string | undefined {
@@ -22,6 +26,9 @@ export function createErrorFormatter(production: boolean) {
 
     if (original instanceof DomainError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+    }
+    if (isUnavailable(original)) {
+      return { ...base, message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     if (original instanceof AuthorizationError) {
       return { ...base, message: 'Forbidden: your roles do not allow this operation or field', extensions: { code: 'FORBIDDEN' } };

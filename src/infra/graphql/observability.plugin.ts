@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { RequestContext } from '../../domain/context/request-context.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { isUnavailable, reasonOf } from '../availability.js';
 
 /**
  * One structured log line and one latency observation per request: request id, tenant, actor,
@@ -22,6 +23,10 @@ export function observabilityPlugin(logger: Logger, metrics: Metrics): ApolloSer
             const original = unwrapResolverError(error);
             if (original instanceof DomainError || (original instanceof GraphQLError && original.extensions?.code)) continue;
             if (error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') continue;
+            if (isUnavailable(original)) {
+              logger.warn({ reason: reasonOf(original), requestId: ctx?.requestId, path: error.path }, 'dependency unavailable');
+              continue;
+            }
             logger.error({ err: original, requestId: ctx?.requestId, tenant: ctx?.actor?.tenantId, path: error.path }, 'unexpected error');
           }
         },

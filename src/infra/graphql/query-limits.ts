@@ -5,6 +5,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationContext, type Validati
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ApiLimits } from '../../config.js';
 import type { RequestContext } from '../../domain/context/request-context.js';
+import { isUnavailable } from '../availability.js';
 import type { LeakyBucketLimiter } from '../rate-limit/leaky-bucket.js';
 
 /** Depth and alias limits as validation rules: checked before anything executes. */
@@ -33,6 +34,7 @@ export function queryCostPlugin(
     async requestDidStart() {
       let cost = 0;
       let remaining: number[] | undefined;
+      let limiterDown = false;
       return {
         async didResolveOperation({ request, document, contextValue }) {
           try {
@@ -54,13 +56,23 @@ export function queryCostPlugin(
             });
           }
           const actor = contextValue.actor;
-          const outcome = await limiter.take(
-            [
-              { key: `${keyPrefix}:ratelimit:tenant:${actor.tenantId}`, capacity: limits.tenantCapacity, restorePerSecond: limits.tenantRestorePerSecond },
-              { key: `${keyPrefix}:ratelimit:token:${actor.tenantId}:${actor.id}`, capacity: limits.tokenCapacity, restorePerSecond: limits.tokenRestorePerSecond },
-            ],
-            cost,
-          );
+          let outcome;
+          try {
+            outcome = await limiter.take(
+              [
+                { key: `${keyPrefix}:ratelimit:tenant:${actor.tenantId}`, capacity: limits.tenantCapacity, restorePerSecond: limits.tenantRestorePerSecond },
+                { key: `${keyPrefix}:ratelimit:token:${actor.tenantId}:${actor.id}`, capacity: limits.tokenCapacity, restorePerSecond: limits.tokenRestorePerSecond },
+              ],
+              cost,
+            );
+          } catch (error) {
+            // Fail open while Redis is unreachable (Envoy's rate limit default): the buckets
+            // protect capacity, and dashboards reading PostgreSQL should not go dark with Redis.
+            // The cost ceiling above still holds.
+            if (!isUnavailable(error)) throw error;
+            limiterDown = true;
+            return;
+          }
           if (!outcome.allowed) {
             throw new GraphQLError(`Rate limit: this query costs ${cost} and only ${outcome.remaining} points are left; retry in ${Math.ceil(outcome.retryAfterMs / 1000)} s`, {
               extensions: {
@@ -75,6 +87,9 @@ export function queryCostPlugin(
           remaining = outcome.remaining;
         },
         async willSendResponse({ response }) {
+          if (response.body.kind === 'single' && limiterDown) {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { requested: cost, maximum: limits.maxCost, rateLimit: 'UNAVAILABLE' } };
+          }
           if (response.body.kind !== 'single' || !remaining) return;
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,

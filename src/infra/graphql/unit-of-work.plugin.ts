@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { AuditService } from '../../domain/audit/audit.service.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UnitOfWork } from '../db/unit-of-work.js';
+import { isUnavailable, reasonOf } from '../availability.js';
 
 /**
  * Ends each request's unit of work: commit when the operation produced no error, roll back
@@ -36,7 +37,10 @@ export function unitOfWorkPlugin(logger: Logger, audit: AuditService, orm: Mikro
             // Who read which patients' identifiers goes to the audit trail (not to logs), in the
             // request's own transaction: no response with PHI leaves without its record.
             if (contextValue.phiReads.size) await audit.record(contextValue, phiEvent(contextValue));
-            await uow.commit();
+            const hookFailures = await uow.commit();
+            for (const failure of hookFailures) {
+              logger.warn({ reason: reasonOf(failure), requestId: contextValue.requestId }, 'after-commit step failed (a queued run is re-queued by the workers\' sweeper)');
+            }
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId }, 'commit failed');
             await uow.rollback().catch(() => undefined);
@@ -44,7 +48,7 @@ export function unitOfWorkPlugin(logger: Logger, audit: AuditService, orm: Mikro
               body.data = null;
               body.errors = [
                 new GraphQLError('The transaction could not be committed; nothing was written. Retry the request.', {
-                  extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                  extensions: { code: isUnavailable(error) ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR' },
                 }),
               ];
             }
