@@ -83,8 +83,8 @@ export class CreditKpiService {
           select coalesce(sum(b.balance) filter (where b.balance > 0), 0)::text as ar
             from account_balance b join account a on a.id = b.account_id
            where b.tenant_id = ${t} and ${payerMatch(sql`a.primary_payer_id`)}`
-          : // Without payer filters the account join is pure cost (1M rows at scale).
-            sql`select coalesce(sum(balance) filter (where balance > 0), 0)::text as ar from account_balance where tenant_id = ${t}`,
+          : // Without payer filters: the tenant's A/R as the posting trigger keeps it (a few rows).
+            sql`select coalesce(sum(receivable), 0)::text as ar from account_receivable where tenant_id = ${t}`,
     );
 
     const sla = await ctx.uow.one<{ on_time: number; resolved: number }>(sql`
