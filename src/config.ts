@@ -130,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits,
     operatorTenant,
     jobLockMs: int(env, 'JOB_LOCK_MS', 30_000, 1000, 3_600_000),
-    autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 1000, 1, 100_000),
+    autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 5000, 1, 100_000),
     databaseUrl,
     appDatabaseUrl,
     redisUrl,
