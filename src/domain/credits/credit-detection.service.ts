@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
-import { CreditClassifier, ENTRY_COLUMNS, toRuleEntry, type ClassifiedCredit, type EntryRow } from '../classification/classification.service.js';
+import { CreditClassifier, ENTRIES_JSON, toRuleEntry, type ClassifiedCredit, type EntryRow } from '../classification/classification.service.js';
 import type { RuleEntry } from '../classification/party-ledger.js';
 import { Decimal } from '../money/money.js';
 import { ensureDefaultWorklist, placementSql } from '../worklists/worklist-placement.js';
@@ -19,12 +19,12 @@ export interface DetectionResult {
   phaseMs: {
     aggregate: number;
     origin: number;
-    /** Reading the entries of new and changed negative accounts (summed over batches). */
+    /** Waiting for the entries of new and changed negative accounts (summed over batches). */
     entries: number;
     /** Origin and the classification rules, in Node (summed over batches). */
     rules: number;
-    update: number;
-    open: number;
+    /** Waiting for the last writes (the others overlap the rules). */
+    write: number;
     resolve: number;
     totals: number;
   };
@@ -44,6 +44,8 @@ interface ChangedAccount {
   credit_id: string | null;
   identified_at: Date | string | null;
   deadline_suspended_days: number | null;
+  /** The account's entries in posting order (ENTRIES_JSON). */
+  ledger: Omit<EntryRow, 'account_id'>[];
 }
 
 /** What one batch writes: the credit's amount, entry count, origin entry and classification. */
@@ -117,35 +119,55 @@ export class CreditDetectionService {
 
     await ensureDefaultWorklist(db, tenantId);
     const classifier = await CreditClassifier.load(db, tenantId);
-    const phases = { entries: 0, rules: 0, update: 0, open: 0 };
+    const phases = { entries: 0, rules: 0, write: 0 };
     let opened = 0;
     let updated = 0;
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      let mark = performance.now();
-      const lap = (phase: keyof typeof phases) => {
-        const now = performance.now();
-        phases[phase] += now - mark;
-        mark = now;
-      };
-      const accounts = await db.rows<ChangedAccount>(sql`
-        select n.account_id, n.balance::text as balance, n.entries, c.id as credit_id, c.identified_at, c.deadline_suspended_days
-          from det_negative n
+    // One statement per batch: the accounts, their active credit and their entries as JSON. The
+    // entries are fetched with one `= any(array)` bitmap scan for the whole batch (heap pages in
+    // physical order), not one index scan per account.
+    const readBatch = (after: string) =>
+      db.rows<ChangedAccount>(sql`
+        with n as (
+          select account_id, balance, entries from det_negative
+           where originated_at is null and account_id > ${after}::uuid order by account_id limit ${this.batchAccounts}
+        ), l as (
+          select e.account_id, ${ENTRIES_JSON} as ledger from ledger_entry e
+           where e.tenant_id = ${tenantId} and e.account_id = any(array(select account_id from n))
+           group by e.account_id
+        )
+        select n.account_id, n.balance::text as balance, n.entries, c.id as credit_id, c.identified_at, c.deadline_suspended_days, l.ledger
+          from n
           left join credit c on c.account_id = n.account_id and c.status in (${ACTIVE})
-         where n.originated_at is null and n.account_id > ${after}::uuid
-         order by n.account_id limit ${this.batchAccounts}`);
-      if (!accounts.length) break;
-      after = accounts[accounts.length - 1]!.account_id;
-      const entries = await db.rows<EntryRow>(sql`
-        select ${ENTRY_COLUMNS}
-          from ledger_entry e where e.tenant_id = ${tenantId} and e.account_id = any(${accounts.map((a) => a.account_id)}::uuid[])
-         order by e.account_id, e.posted_at, e.id`);
+          left join l on l.account_id = n.account_id
+         order by n.account_id`);
+    const writes: Promise<unknown>[] = [];
+    const write = (statement: Promise<number>, count: (n: number) => void) => {
+      const done = statement.then(count);
+      done.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+      writes.push(done);
+    };
+    let mark = performance.now();
+    const lap = (phase: keyof typeof phases) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    let next = readBatch('00000000-0000-0000-0000-000000000000');
+    for (;;) {
+      const accounts = await next;
       lap('entries');
-      const computed = this.compute(accounts, entries, classifier, now);
+      if (!accounts.length) break;
+      // Pipelined on the run's one connection: the next batch's read is sent before this batch is
+      // computed, and the writes are not awaited, so the server reads and writes while Node runs
+      // the rules (the driver sends queued statements in order as each completes).
+      next = readBatch(accounts[accounts.length - 1]!.account_id);
+      next.catch(() => undefined); // awaited next turn unless compute throws first
+      await new Promise((resolve) => setImmediate(resolve));
+      const computed = this.compute(accounts, classifier, now);
       lap('rules');
       const changed = computed.filter((c) => c.creditId);
       if (changed.length) {
-        updated += await db.affected(sql`
+        write(db.affected(sql`
           with src as (
             ${batchSource('creditId', changed)})
           update credit c
@@ -156,9 +178,8 @@ export class CreditDetectionService {
                  detection_run_id = ${runId}, updated_at = ${at}
             from src s
            where c.id = s.credit_id and c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
-             and (c.amount <> s.amount or c.originated_at <> s.originated_at or c.entries_seen is distinct from s.entries)`);
+             and (c.amount <> s.amount or c.originated_at <> s.originated_at or c.entries_seen is distinct from s.entries)`), (n) => (updated += n));
       }
-      lap('update');
       const fresh = computed.filter((c) => !c.creditId);
       if (fresh.length) {
         const worklist = placementSql(tenantId, now, {
@@ -169,7 +190,7 @@ export class CreditDetectionService {
           amount: sql`s.amount`,
           originatedAt: sql`s.originated_at`,
         });
-        opened += await db.affected(sql`
+        write(db.affected(sql`
           with src as (
             ${batchSource('accountId', fresh)})
           insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause, root_cause_explanation, findings,
@@ -182,11 +203,12 @@ export class CreditDetectionService {
           -- The partial unique index (one active credit per account) is the arbiter: an account that
           -- gained an active credit since the batch was read is skipped, with no anti-join the
           -- planner could get wrong when credit's statistics are stale.
-          on conflict (account_id) where status in (${ACTIVE}) do nothing`);
+          on conflict (account_id) where status in (${ACTIVE}) do nothing`), (n) => (opened += n));
       }
-      lap('open');
     }
-    const { entries: entriesMs, rules, update: updateMs, open: openMs } = Object.fromEntries(
+    await Promise.all(writes);
+    lap('write');
+    const { entries: entriesMs, rules, write: writeMs } = Object.fromEntries(
       Object.entries(phases).map(([k, v]) => [k, Math.round(v)]),
     ) as typeof phases;
     clock.lap();
@@ -222,21 +244,15 @@ export class CreditDetectionService {
       resolved,
       openCredits: open?.n ?? 0,
       openAmount: open?.amount ?? '0.00',
-      phaseMs: { aggregate, origin, entries: entriesMs, rules, update: updateMs, open: openMs, resolve: resolveMs, totals: merge },
+      phaseMs: { aggregate, origin, entries: entriesMs, rules, write: writeMs, resolve: resolveMs, totals: merge },
     };
   }
 
   /** Origin and classification of each account of a batch, from its entries in posting order. */
-  private compute(accounts: ChangedAccount[], rows: EntryRow[], classifier: CreditClassifier, now: Date): Computed[] {
-    const byAccount = new Map<string, EntryRow[]>();
-    for (const row of rows) {
-      const list = byAccount.get(row.account_id);
-      if (list) list.push(row);
-      else byAccount.set(row.account_id, [row]);
-    }
+  private compute(accounts: ChangedAccount[], classifier: CreditClassifier, now: Date): Computed[] {
     const out: Computed[] = [];
     for (const account of accounts) {
-      const entryRows = byAccount.get(account.account_id) ?? [];
+      const entryRows = account.ledger ?? [];
       const entries: RuleEntry[] = entryRows.map(toRuleEntry);
       // The entry after the last one that left the running balance at or above zero is where the
       // current negative stretch began (the first entry, if the balance was never non-negative).
