@@ -134,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits,
     operatorTenant,
     jobLockMs: int(env, 'JOB_LOCK_MS', 30_000, 1000, 3_600_000),
-    autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 1000, 1, 100_000),
+    autoAdjustBatch: int(env, 'AUTO_ADJUST_BATCH', 5000, 1, 100_000),
     reapplyBatch: int(env, 'REAPPLY_BATCH', 500, 1, 100_000),
     jobSweepMs: int(env, 'JOB_SWEEP_MS', 30_000, 500, 3_600_000),
     databaseUrl,

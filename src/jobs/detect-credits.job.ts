@@ -7,8 +7,9 @@ import type { Metrics } from '../infra/metrics.js';
 import { runJob } from './job-runner.js';
 
 /**
- * Full credit detection for one tenant, then classification of what it opened or changed and the
- * placement of every open credit in its worklist, all in the run's one transaction.
+ * Full credit detection for one tenant (which classifies and places what it opens or changes in the
+ * same write), then classification of any credit still unclassified and the re-placement of open
+ * credits whose worklist changed (aging moves them), all in the run's one transaction.
  * Payload: { tenantId, runId }.
  */
 export function detectCreditsProcessor(orm: MikroORM, services: Services, logger: Logger, metrics?: Metrics) {

@@ -61,27 +61,32 @@ const toEvent = (r: Row): AuditEvent => ({
   hash: r.hash,
 });
 
+/** Events sealed into the chain, ready to insert (AuditChain.insertSql). */
+export interface SealedEvents {
+  readonly rows: readonly (AuditRecord & { prevHash: string; hash: string })[];
+}
+
 /**
- * The audit trail: append-only events in the same transaction as the change they record, chained
- * per tenant by hash. Appends take a transaction-scoped advisory lock per tenant, so the chain has
- * one order even under concurrent writers.
+ * The tenant's chain held open inside one transaction: the advisory lock is taken and the tail read
+ * once, then any number of batches are sealed in Node (sha256 per event) and inserted by the
+ * caller, possibly inside a larger statement. Valid until the transaction ends; nothing else may
+ * append to the tenant's chain in that transaction meanwhile (other transactions wait on the lock).
  */
-export class AuditService {
-  async append(db: SqlRunner, tenantId: string, actor: string, events: readonly AuditEventInput[]): Promise<void> {
-    if (!events.length) return;
-    await db.affected(sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
-    const last = await db.one<{ seq: string; hash: string }>(
-      sql`select seq, hash from audit_event where tenant_id = ${tenantId} order by seq desc limit 1`,
-    );
-    let seq = last ? Number(last.seq) : 0;
-    let prev = last?.hash ?? GENESIS;
-    const at = (await db.one<{ now: Date | string }>(sql`select now() as now`))!.now;
+export class AuditChain {
+  constructor(
+    private readonly tenantId: string,
+    private seq: number,
+    private prev: string,
+    private readonly at: string,
+  ) {}
+
+  seal(actor: string, events: readonly AuditEventInput[]): SealedEvents {
     const rows = events.map((e) => {
-      seq += 1;
+      this.seq += 1;
       const record: AuditRecord = {
-        tenantId,
-        seq,
-        at: new Date(at).toISOString(),
+        tenantId: this.tenantId,
+        seq: this.seq,
+        at: this.at,
         actor,
         action: e.action,
         subjectType: e.subjectType,
@@ -90,17 +95,45 @@ export class AuditService {
         after: plain(e.after),
         reason: e.reason ?? null,
       };
-      const hash = auditHash(prev, record);
-      const row = { ...record, prevHash: prev, hash };
-      prev = hash;
-      return row;
+      const prevHash = this.prev;
+      const hash = auditHash(prevHash, record);
+      this.prev = hash;
+      return { ...record, prevHash, hash };
     });
+    return { rows };
+  }
+
+  /** One multi-row INSERT of sealed events. */
+  insertSql(sealed: SealedEvents) {
+    const rows = sealed.rows;
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
-    await db.affected(sql`
+    return sql`
       insert into audit_event (tenant_id, seq, at, actor, action, subject_type, subject_id, before, after, reason, prev_hash, hash)
-      select ${tenantId}, * from unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[], ${col('actor')}::text[], ${col('action')}::text[],
+      select ${this.tenantId}, * from unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[], ${col('actor')}::text[], ${col('action')}::text[],
         ${col('subjectType')}::text[], ${col('subjectId')}::text[], ${rows.map((r) => JSON.stringify(r.before))}::jsonb[],
-        ${rows.map((r) => JSON.stringify(r.after))}::jsonb[], ${col('reason')}::text[], ${col('prevHash')}::text[], ${col('hash')}::text[])`);
+        ${rows.map((r) => JSON.stringify(r.after))}::jsonb[], ${col('reason')}::text[], ${col('prevHash')}::text[], ${col('hash')}::text[])`;
+  }
+}
+
+/**
+ * The audit trail: append-only events in the same transaction as the change they record, chained
+ * per tenant by hash. Appends take a transaction-scoped advisory lock per tenant, so the chain has
+ * one order even under concurrent writers.
+ */
+export class AuditService {
+  /** Locks the tenant's chain for the rest of the transaction and reads its tail once. */
+  async chain(db: SqlRunner, tenantId: string): Promise<AuditChain> {
+    await db.affected(sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
+    const last = await db.one<{ seq: string; hash: string; now: Date | string }>(sql`
+      select e.seq, e.hash, now() as now from (select 1) one
+        left join lateral (select seq, hash from audit_event where tenant_id = ${tenantId} order by seq desc limit 1) e on true`);
+    return new AuditChain(tenantId, last?.seq ? Number(last.seq) : 0, last?.hash ?? GENESIS, new Date(last!.now).toISOString());
+  }
+
+  async append(db: SqlRunner, tenantId: string, actor: string, events: readonly AuditEventInput[]): Promise<void> {
+    if (!events.length) return;
+    const chain = await this.chain(db, tenantId);
+    await db.affected(chain.insertSql(chain.seal(actor, events)));
   }
 
   /** Records events as the request's actor, in the request's transaction. */

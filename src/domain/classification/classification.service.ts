@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
-import { computeDeadline } from '../credits/deadline-policy.js';
+import { computeDeadline, type DeadlinePolicy } from '../credits/deadline-policy.js';
 import type { EntryKind } from '../ledger/entry-kind.js';
 import { Decimal } from '../money/money.js';
 import type { PayerKind } from '../payers/payer-kind.js';
@@ -20,7 +20,8 @@ interface CreditRow {
   deadline_suspended_days: number;
 }
 
-interface EntryRow {
+/** One ledger entry as the classifier reads it (ENTRY_COLUMNS). */
+export interface EntryRow {
   id: string;
   account_id: string;
   kind: EntryKind;
@@ -33,30 +34,110 @@ interface EntryRow {
   reason_code: string | null;
 }
 
+/** The ledger_entry columns an EntryRow needs, for queries that feed the classifier. */
+export const ENTRY_COLUMNS = sql`e.id::text as id, e.account_id, e.kind, e.amount::text as amount, e.posted_at, e.payer_id, e.claim_number,
+  e.service_date::text as service_date, e.reference, e.reason_code`;
+
+/**
+ * The same columns as one JSON array per account (`json_agg(…) as entries` over ledger_entry e), in
+ * posting order: JSON.parse of one value per account is far cheaper in Node than the driver's
+ * per-field parsing of one row per entry. Amounts and ids are text, so they stay exact.
+ */
+export const ENTRIES_JSON = sql`json_agg(json_build_object('id', e.id::text, 'kind', e.kind, 'amount', e.amount::text, 'posted_at', e.posted_at,
+  'payer_id', e.payer_id, 'claim_number', e.claim_number, 'service_date', e.service_date::text, 'reference', e.reference,
+  'reason_code', e.reason_code) order by e.posted_at, e.id)`;
+
+/** What classification writes on a credit; findings and portions are JSON text for jsonb. */
+export interface ClassifiedCredit {
+  rootCause: string;
+  explanation: string;
+  findings: string;
+  portions: string;
+  refundPayerId: string | null;
+  complexity: string;
+  dueAt: string;
+  reason: string;
+}
+
 export interface ClassificationResult {
   classified: number;
   /** Where the time went, summed over batches (select credits, read entries, rules in Node, write). */
   phaseMs: { select: number; entries: number; rules: number; write: number };
 }
 
+export const toRuleEntry = (e: Omit<EntryRow, 'account_id'>): RuleEntry => ({
+  id: e.id,
+  kind: e.kind,
+  amount: new Decimal(e.amount),
+  postedAt: new Date(e.posted_at),
+  payerId: e.payer_id,
+  claimNumber: e.claim_number,
+  serviceDate: e.service_date,
+  reference: e.reference,
+  reasonCode: e.reason_code,
+});
+
 /**
- * Classifies the open credits a detection run opened or changed (and any never classified), in
- * batches: one query for the batch's credits, one for their accounts' entries, the pure rules in
- * Node, one UPDATE … FROM unnest for the results. Memory is bounded by the batch, not the ledger.
+ * The pure rules and the tenant's deadline policy, loaded once per run: classifies one credit from
+ * its account's entries (in posting order) with no database round trip.
+ */
+export class CreditClassifier {
+  private readonly label: (party: string) => string;
+
+  private constructor(
+    private readonly policy: DeadlinePolicy,
+    private readonly payers: Map<string, { code: string; kind: PayerKind; refund_deadline_days: number }>,
+  ) {
+    this.label = (party: string) => (party === PATIENT ? 'the patient' : (payers.get(party)?.code ?? 'a payer'));
+  }
+
+  static async load(db: SqlRunner, tenantId: string): Promise<CreditClassifier> {
+    const policy = await loadDeadlinePolicy(db, tenantId);
+    const payers = await db.rows<{ id: string; code: string; kind: PayerKind; refund_deadline_days: number }>(
+      sql`select id, code, kind, refund_deadline_days from payer where tenant_id = ${tenantId}`,
+    );
+    return new CreditClassifier(policy, new Map(payers.map((p) => [p.id, p])));
+  }
+
+  classify(entries: readonly RuleEntry[], credit: { identifiedAt: Date; amount: Decimal; suspendedDays: number }): ClassifiedCredit {
+    const c = classifyCredit(entries, this.label);
+    const payer = c.refundPayerId ? this.payers.get(c.refundPayerId) : undefined;
+    const deadline = computeDeadline(
+      {
+        identifiedAt: credit.identifiedAt,
+        amount: credit.amount,
+        complexity: c.complexity,
+        payer: payer ? { code: payer.code, kind: payer.kind, refundDeadlineDays: payer.refund_deadline_days } : null,
+        suspendedDays: credit.suspendedDays,
+      },
+      this.policy,
+    );
+    return {
+      rootCause: c.rootCause,
+      explanation: c.explanation,
+      findings: JSON.stringify(c.findings.map(({ code, explanation, evidence }) => ({ code, explanation, evidence }))),
+      portions: JSON.stringify(c.portions.map((p) => ({ ownerKind: p.ownerKind, payerId: p.payerId, amount: p.amount.toFixed(2) }))),
+      refundPayerId: c.refundPayerId,
+      complexity: c.complexity,
+      dueAt: deadline.dueAt.toISOString(),
+      reason: deadline.reason,
+    };
+  }
+}
+
+/**
+ * Classifies the open credits that are not classified yet, in batches: one query for the batch's
+ * credits, one for their accounts' entries, the pure rules in Node, one UPDATE … FROM unnest for
+ * the results. Detection classifies what it opens or changes in the same write (see
+ * CreditDetectionService); this pass catches anything else left unclassified. Memory is bounded by
+ * the batch, not the ledger.
  */
 export class ClassificationService {
   constructor(private readonly batchSize = 2000) {}
 
-  async classify(db: SqlRunner, tenantId: string, runId: string): Promise<ClassificationResult> {
-    const policy = await loadDeadlinePolicy(db, tenantId);
-    const payers = new Map(
-      (
-        await db.rows<{ id: string; code: string; kind: PayerKind; refund_deadline_days: number }>(
-          sql`select id, code, kind, refund_deadline_days from payer where tenant_id = ${tenantId}`,
-        )
-      ).map((p) => [p.id, p]),
-    );
-    const label = (party: string) => (party === PATIENT ? 'the patient' : (payers.get(party)?.code ?? 'a payer'));
+  // runId is kept for the callers' signature: what a run opened or changed is already classified.
+  async classify(db: SqlRunner, tenantId: string, _runId?: string): Promise<ClassificationResult> {
+    const classifier = await CreditClassifier.load(db, tenantId);
     let classified = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     const phaseMs = { select: 0, entries: 0, rules: 0, write: 0 };
@@ -69,59 +150,30 @@ export class ClassificationService {
     for (;;) {
       const credits = await db.rows<CreditRow>(sql`
         select id, account_id, identified_at, amount::text as amount, deadline_suspended_days from credit
-         where tenant_id = ${tenantId} and status in (${ACTIVE}) and id > ${after}::uuid
-           and (classified_at is null or detection_run_id = ${runId}::uuid)
+         where tenant_id = ${tenantId} and status in (${ACTIVE}) and id > ${after}::uuid and classified_at is null
          order by id limit ${this.batchSize}`);
       lap('select');
       if (!credits.length) break;
       after = credits[credits.length - 1]!.id;
       const entries = await db.rows<EntryRow>(sql`
-        select id::text as id, account_id, kind, amount::text as amount, posted_at, payer_id, claim_number,
-               service_date::text as service_date, reference, reason_code
-          from ledger_entry where tenant_id = ${tenantId} and account_id = any(${credits.map((c) => c.account_id)}::uuid[])
-         order by account_id, posted_at, id`);
+        select ${ENTRY_COLUMNS}
+          from ledger_entry e where e.tenant_id = ${tenantId} and e.account_id = any(${credits.map((c) => c.account_id)}::uuid[])
+         order by e.account_id, e.posted_at, e.id`);
       lap('entries');
       const byAccount = new Map<string, RuleEntry[]>();
       for (const e of entries) {
         const list = byAccount.get(e.account_id) ?? [];
-        list.push({
-          id: e.id,
-          kind: e.kind,
-          amount: new Decimal(e.amount),
-          postedAt: new Date(e.posted_at),
-          payerId: e.payer_id,
-          claimNumber: e.claim_number,
-          serviceDate: e.service_date,
-          reference: e.reference,
-          reasonCode: e.reason_code,
-        });
+        list.push(toRuleEntry(e));
         byAccount.set(e.account_id, list);
       }
-      const results = credits.map((credit) => {
-        const c = classifyCredit(byAccount.get(credit.account_id) ?? [], label);
-        const payer = c.refundPayerId ? payers.get(c.refundPayerId) : undefined;
-        const deadline = computeDeadline(
-          {
-            identifiedAt: new Date(credit.identified_at),
-            amount: new Decimal(credit.amount),
-            complexity: c.complexity,
-            payer: payer ? { code: payer.code, kind: payer.kind, refundDeadlineDays: payer.refund_deadline_days } : null,
-            suspendedDays: credit.deadline_suspended_days,
-          },
-          policy,
-        );
-        return {
-          id: credit.id,
-          rootCause: c.rootCause,
-          explanation: c.explanation,
-          findings: JSON.stringify(c.findings.map(({ code, explanation, evidence }) => ({ code, explanation, evidence }))),
-          portions: JSON.stringify(c.portions.map((p) => ({ ownerKind: p.ownerKind, payerId: p.payerId, amount: p.amount.toFixed(2) }))),
-          refundPayerId: c.refundPayerId,
-          complexity: c.complexity,
-          dueAt: deadline.dueAt.toISOString(),
-          reason: deadline.reason,
-        };
-      });
+      const results = credits.map((credit) => ({
+        id: credit.id,
+        ...classifier.classify(byAccount.get(credit.account_id) ?? [], {
+          identifiedAt: new Date(credit.identified_at),
+          amount: new Decimal(credit.amount),
+          suspendedDays: credit.deadline_suspended_days,
+        }),
+      }));
       const col = <K extends keyof (typeof results)[number]>(k: K) => results.map((r) => r[k]);
       lap('rules');
       await db.affected(sql`

@@ -45,7 +45,7 @@ export function autoAdjustOptions(input: { maxAmount?: Decimal | null; dryRun?: 
 export class AutoAdjustService {
   constructor(
     private readonly audit: AuditService,
-    private readonly batchSize = 1000,
+    private readonly batchSize = 5000,
   ) {}
 
   async run(db: SqlRunner, tenantId: string, runId: string, options: AutoAdjustOptions, progress?: (done: number, total: number) => Promise<void>): Promise<AutoAdjustResult> {
@@ -54,15 +54,16 @@ export class AutoAdjustService {
     );
     const government = policy?.government ?? false;
     const patient = policy?.patient ?? false;
-    const eligible = sql`
-      from credit c
-      join account_balance b on b.account_id = c.account_id
-      join account a on a.id = c.account_id
-      left join payer p on p.id = c.refund_payer_id
-     where c.tenant_id = ${tenantId} and c.status = ${CreditStatus.OPEN}
+    // Eligibility over credit c, account_balance b and payer p (the refund payer).
+    const eligibility = sql`c.tenant_id = ${tenantId} and c.status = ${CreditStatus.OPEN}
        and b.balance < 0 and -b.balance < ${options.maxAmount}::numeric
        and (${government} or p.kind is null or p.kind not in ('MEDICARE', 'MEDICAID'))
        and (${patient} or c.refund_payer_id is not null or c.root_cause = ${RootCauseCode.INCORRECT_ADJUSTMENT})`;
+    const eligible = sql`
+      from credit c
+      join account_balance b on b.account_id = c.account_id
+      left join payer p on p.id = c.refund_payer_id
+     where ${eligibility}`;
     const totals = await db.one<{ n: number; amount: string }>(sql`select count(*)::integer as n, coalesce(sum(-b.balance), 0)::text as amount ${eligible}`);
     const result: AutoAdjustResult = { dryRun: options.dryRun, maxAmount: options.maxAmount, eligible: totals!.n, adjusted: 0, totalAmount: formatMoney(new Decimal(totals!.amount)), items: [] };
     if (options.dryRun) {
@@ -70,54 +71,70 @@ export class AutoAdjustService {
       return result;
     }
     await progress?.(0, result.eligible);
+    // The candidates are numbered once (one join over the eligible set); each batch then re-checks
+    // eligibility for its own rows through primary keys only, so a balance or status that changed
+    // since is honoured, and the planner never re-joins a million balances per batch.
+    await db.affected(sql`create temp table auto_adjust_candidate (n bigint primary key, id uuid not null) on commit drop`);
+    const candidates = await db.affected(sql`insert into auto_adjust_candidate (n, id) select row_number() over (order by c.id), c.id ${eligible}`);
+    await db.affected(sql`analyze auto_adjust_candidate`);
+    const chain = await this.audit.chain(db, tenantId);
     const postedAt = new Date().toISOString();
-    // Keyset over credit ids: each batch seeks past the last one instead of rescanning the eligible set.
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const batch = await db.rows<{ id: string; account_id: string; amount: string; payer_id: string | null; payer_code: string | null; account_number: string; patient_id: string; guarantor_id: string }>(sql`
-        select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
-               a.account_number, a.patient_id, a.guarantor_id
-        ${eligible} and c.id > ${after}::uuid
-        order by c.id limit ${this.batchSize}`);
-      if (!batch.length) break;
-      after = batch[batch.length - 1]!.id;
-      const entries = batch.map((c) => {
-        const amount = formatMoney(new Decimal(c.amount));
-        const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
-        return {
-          externalId: `auto-adjust:${c.id}`,
-          accountId: c.account_id,
-          amount,
-          payerId: c.payer_id,
-          reference,
-          hash: contentHash({
-            externalId: `auto-adjust:${c.id}`, accountNumber: c.account_number, patientId: c.patient_id, guarantorId: c.guarantor_id,
-            guarantorGiven: true, payerCode: c.payer_code, kind: EntryKind.ADJUSTMENT, amount, postedAt, serviceDate: null,
-            claimNumber: null, reference, reasonCode: null,
-          }),
-        };
-      });
-      const col = <K extends keyof (typeof entries)[number]>(k: K) => entries.map((e) => e[k]);
-      await db.affected(sql`
-        insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
-        select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, u.reference, u.hash
-          from unnest(${col('accountId')}::uuid[], ${col('externalId')}::text[], ${col('amount')}::numeric[], ${col('payerId')}::uuid[],
-                      ${col('reference')}::text[], ${col('hash')}::text[]) as u(account_id, external_id, amount, payer_id, reference, hash)
-        on conflict (tenant_id, external_id) do nothing`);
-      const ids = batch.map((c) => c.id);
-      await db.affected(sql`
-        update credit set status = ${CreditStatus.RESOLVED}, resolution = ${ResolutionKind.AUTO_ADJUSTMENT}, amount = 0,
+    const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
+    for (let lo = 0; lo < candidates; lo += this.batchSize) {
+      // Compare-and-set: only credits still OPEN and still eligible are resolved, and only those
+      // get an entry and an audit event (written together in the next statement).
+      const resolved = await db.rows<{ id: string; account_id: string; amount: string; payer_id: string | null; payer_code: string | null; account_number: string; patient_id: string; guarantor_id: string }>(sql`
+        with picked as (
+          select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
+                 a.account_number, a.patient_id, a.guarantor_id
+            from auto_adjust_candidate k
+            join credit c on c.id = k.id
+            join account_balance b on b.account_id = c.account_id
+            join account a on a.id = c.account_id
+            left join payer p on p.id = c.refund_payer_id
+           where k.n > ${lo} and k.n <= ${lo + this.batchSize} and ${eligibility}
+        )
+        update credit c set status = ${CreditStatus.RESOLVED}, resolution = ${ResolutionKind.AUTO_ADJUSTMENT}, amount = 0,
                resolved_at = now(), resolved_by = ${ACTOR}, detection_run_id = ${runId}::uuid, updated_at = now()
-         where id = any(${ids}::uuid[]) and status = ${CreditStatus.OPEN}`);
-      await this.audit.append(db, tenantId, ACTOR, batch.map((c, i) => ({
-        action: 'credit.auto_adjust',
-        subjectType: 'credit',
-        subjectId: c.id,
-        before: { status: CreditStatus.OPEN, amount: entries[i]!.amount },
-        after: { status: CreditStatus.RESOLVED, resolution: ResolutionKind.AUTO_ADJUSTMENT, entry: entries[i]!.externalId, runId },
-        reason: `open credit under ${options.maxAmount}`,
-      })));
-      result.adjusted += batch.length;
+          from picked
+         where c.id = picked.id and c.status = ${CreditStatus.OPEN}
+        returning picked.*`);
+      if (resolved.length) {
+        const entries = resolved.map((c) => {
+          const amount = formatMoney(new Decimal(c.amount));
+          const externalId = `auto-adjust:${c.id}`;
+          return {
+            externalId,
+            accountId: c.account_id,
+            amount,
+            payerId: c.payer_id,
+            hash: contentHash({
+              externalId, accountNumber: c.account_number, patientId: c.patient_id, guarantorId: c.guarantor_id,
+              guarantorGiven: true, payerCode: c.payer_code, kind: EntryKind.ADJUSTMENT, amount, postedAt, serviceDate: null,
+              claimNumber: null, reference, reasonCode: null,
+            }),
+          };
+        });
+        const sealed = chain.seal(ACTOR, resolved.map((c, i) => ({
+          action: 'credit.auto_adjust',
+          subjectType: 'credit',
+          subjectId: c.id,
+          before: { status: CreditStatus.OPEN, amount: entries[i]!.amount },
+          after: { status: CreditStatus.RESOLVED, resolution: ResolutionKind.AUTO_ADJUSTMENT, entry: entries[i]!.externalId, runId },
+          reason: `open credit under ${options.maxAmount}`,
+        })));
+        const col = <K extends keyof (typeof entries)[number]>(k: K) => entries.map((e) => e[k]);
+        // One statement: the batch's entries (deterministic keys: a replay posts nothing) and its audit events.
+        await db.affected(sql`
+          with posted as (
+            insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
+            select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, ${reference}, u.hash
+              from unnest(${col('accountId')}::uuid[], ${col('externalId')}::text[], ${col('amount')}::numeric[], ${col('payerId')}::uuid[],
+                          ${col('hash')}::text[]) as u(account_id, external_id, amount, payer_id, hash)
+            on conflict (tenant_id, external_id) do nothing)
+          ${chain.insertSql(sealed)}`);
+      }
+      result.adjusted += resolved.length;
       await progress?.(result.adjusted, result.eligible);
     }
     return result;

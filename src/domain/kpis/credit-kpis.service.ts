@@ -64,13 +64,13 @@ export class CreditKpiService {
       ? sql`c.identified_at <= ${asOf} and (c.resolved_at is null or c.resolved_at > ${asOf}) and c.originated_at <= ${asOf}`
       : sql`c.status in (${ACTIVE})`;
     const amount = historical ? sql`case when c.resolved_at is null then c.amount else c.original_amount end` : sql`c.amount`;
-    const bucketRows = await ctx.uow.rows<{ bucket: AgingBucket; n: number; amount: string }>(sql`
+    const bucketsSql = sql`
       select ${agingBucketSql(age)} as bucket, count(*)::integer as n, sum(${amount})::text as amount
         from credit c
        where c.tenant_id = ${t} and ${openWhere} and ${payerMatch(sql`c.refund_payer_id`)}
-       group by 1`);
+       group by 1`;
 
-    const ar = await ctx.uow.one<{ ar: string }>(
+    const arSql =
       historical
         ? sql`
           select coalesce(sum(balance) filter (where balance > 0), 0)::text as ar from (
@@ -83,15 +83,23 @@ export class CreditKpiService {
           select coalesce(sum(b.balance) filter (where b.balance > 0), 0)::text as ar
             from account_balance b join account a on a.id = b.account_id
            where b.tenant_id = ${t} and ${payerMatch(sql`a.primary_payer_id`)}`
-          : // Without payer filters the account join is pure cost (1M rows at scale).
-            sql`select coalesce(sum(balance) filter (where balance > 0), 0)::text as ar from account_balance where tenant_id = ${t}`,
-    );
+          : // Without payer filters: the tenant's A/R as the posting trigger keeps it (a few rows).
+            sql`select coalesce(sum(receivable), 0)::text as ar from account_receivable where tenant_id = ${t}`;
 
-    const sla = await ctx.uow.one<{ on_time: number; resolved: number }>(sql`
+    const slaSql = sql`
       select count(*) filter (where c.resolved_at <= c.sla_due_at)::integer as on_time, count(*)::integer as resolved
         from credit c
        where c.tenant_id = ${t} and c.resolved_at >= ${since} and c.resolved_at <= ${asOf}
-         and ${payerMatch(sql`c.refund_payer_id`)}`);
+         and ${payerMatch(sql`c.refund_payer_id`)}`;
+
+    // One round trip for the three aggregates (amounts stay exact: text inside the JSON).
+    const row = await ctx.uow.one<{ buckets: { bucket: AgingBucket; n: number; amount: string }[] | null; ar: { ar: string }; sla: { on_time: number; resolved: number } }>(sql`
+      select (select json_agg(b) from (${bucketsSql}) b) as buckets,
+             (select row_to_json(a) from (${arSql}) a) as ar,
+             (select row_to_json(s) from (${slaSql}) s) as sla`);
+    const bucketRows = row?.buckets ?? [];
+    const ar = row?.ar;
+    const sla = row?.sla;
 
     const buckets = AGING_BUCKETS.map(({ bucket }) => {
       const row = bucketRows.find((r) => r.bucket === bucket);

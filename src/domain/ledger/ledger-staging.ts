@@ -91,17 +91,40 @@ export async function applyStagedEntries(db: SqlRunner, tenantId: string, label:
     );
   }
 
+  // New accounts get their first payer (by posting order in the batch) in the same insert: an
+  // account counts in its first payer's A/R.
   await db.affected(sql`
-    insert into account (tenant_id, account_number, patient_id, guarantor_id)
-    select distinct on (account_number) ${tenantId}, account_number, patient_id, guarantor_id
-    from ledger_staging order by account_number, guarantor_given desc, line
+    insert into account (tenant_id, account_number, patient_id, guarantor_id, primary_payer_id)
+    select ${tenantId}, f.account_number, f.patient_id, f.guarantor_id, p.id
+      from (select distinct on (account_number) account_number, patient_id, guarantor_id
+              from ledger_staging order by account_number, guarantor_given desc, line) f
+      left join (select distinct on (account_number) account_number, payer_code from ledger_staging
+                  where payer_code is not null order by account_number, posted_at, line) fp on fp.account_number = f.account_number
+      left join payer p on p.tenant_id = ${tenantId} and p.code = fp.payer_code
     on conflict (tenant_id, account_number) do nothing`);
+
+  // The batch's accounts, resolved once per distinct account number by index probes (LATERAL …
+  // LIMIT 1 cannot become a hash join): during a bulk load the account table's statistics lag far
+  // behind its size, and a hash over every account of the tenant per batch made imports slow down
+  // as they grew. Every later statement joins this small analyzed table instead of account.
+  await db.affected(sql`
+    create temp table if not exists staging_account (
+      account_number text primary key, id uuid not null, patient_id text not null, guarantor_id text not null,
+      primary_payer_id uuid) on commit drop`);
+  await db.affected(sql`truncate staging_account`);
+  await db.affected(sql`
+    insert into staging_account (account_number, id, patient_id, guarantor_id, primary_payer_id)
+    select s.account_number, a.id, a.patient_id, a.guarantor_id, a.primary_payer_id
+      from (select distinct account_number from ledger_staging) s
+      cross join lateral (select id, patient_id, guarantor_id, primary_payer_id from account a
+                           where a.tenant_id = ${tenantId} and a.account_number = s.account_number limit 1) a`);
+  await db.affected(sql`analyze staging_account`);
 
   const mismatch = await db.one<{ line: number; account_number: string; field: string }>(sql`
     select s.line, s.account_number,
            case when a.patient_id <> s.patient_id then 'patientId' else 'guarantorId' end as field
     from ledger_staging s
-    join account a on a.tenant_id = ${tenantId} and a.account_number = s.account_number
+    join staging_account a on a.account_number = s.account_number
     where a.patient_id <> s.patient_id or (s.guarantor_given and a.guarantor_id <> s.guarantor_id)
     order by s.line limit 1`);
   if (mismatch) {
@@ -121,7 +144,7 @@ export async function applyStagedEntries(db: SqlRunner, tenantId: string, label:
       select ${tenantId}, a.id, src.external_id, src.kind, src.amount, src.posted_at, src.service_date,
              p.id, src.claim_number, src.reference, src.reason_code, src.content_hash
       from src
-      join account a on a.tenant_id = ${tenantId} and a.account_number = src.account_number
+      join staging_account a on a.account_number = src.account_number
       left join payer p on p.tenant_id = ${tenantId} and p.code = src.payer_code
       order by src.posted_at, src.line
       on conflict (tenant_id, external_id) do nothing
@@ -129,29 +152,34 @@ export async function applyStagedEntries(db: SqlRunner, tenantId: string, label:
     )
     select count(*)::integer as posted from ins`);
 
-  // An account counts in its first payer's A/R. Driven by the analyzed staging table (not by the
-  // insert's RETURNING, which the planner cannot estimate) so it joins account by its unique index.
+  // Accounts that existed before this batch without a payer take their first payer now.
   await db.affected(sql`
     update account a set primary_payer_id = p.id
       from (select distinct on (account_number) account_number, payer_code from ledger_staging
              where payer_code is not null order by account_number, posted_at, line) f
+      join staging_account sa on sa.account_number = f.account_number and sa.primary_payer_id is null
       join payer p on p.tenant_id = ${tenantId} and p.code = f.payer_code
-     where a.tenant_id = ${tenantId} and a.account_number = f.account_number and a.primary_payer_id is null`);
+     where a.id = sa.id and a.primary_payer_id is null`);
 
-  // Checked after the insert, so that a concurrent batch that won the race is compared too.
-  const replay = await db.one<{ line: number; external_id: string }>(sql`
-    select s.line, s.external_id from ledger_staging s
-    join ledger_entry e on e.tenant_id = ${tenantId} and e.external_id = s.external_id
-    where e.content_hash <> s.content_hash
-    order by s.line limit 1`);
-  if (replay) {
-    throw new ConflictError(
-      `${label(replay.line)}.externalId: "${replay.external_id}" was already posted with different content`,
-      { field: `${label(replay.line)}.externalId`, externalId: replay.external_id },
-    );
-  }
-
-  const total = await db.one<{ total: number }>(sql`select count(*)::integer as total from ledger_staging`);
+  // Checked after the insert, so that a concurrent batch that won the race is compared too. When
+  // every distinct external id of the batch was inserted here, there is nothing to compare.
+  const counts = await db.one<{ total: number; distinct: number }>(
+    sql`select count(*)::integer as total, count(distinct external_id)::integer as distinct from ledger_staging`,
+  );
   const posted = inserted?.posted ?? 0;
-  return { posted, skippedDuplicates: (total?.total ?? 0) - posted };
+  if (posted < (counts?.distinct ?? 0)) {
+    const replay = await db.one<{ line: number; external_id: string }>(sql`
+      select s.line, s.external_id from ledger_staging s
+      cross join lateral (select e.content_hash from ledger_entry e
+                           where e.tenant_id = ${tenantId} and e.external_id = s.external_id limit 1) e
+      where e.content_hash <> s.content_hash
+      order by s.line limit 1`);
+    if (replay) {
+      throw new ConflictError(
+        `${label(replay.line)}.externalId: "${replay.external_id}" was already posted with different content`,
+        { field: `${label(replay.line)}.externalId`, externalId: replay.external_id },
+      );
+    }
+  }
+  return { posted, skippedDuplicates: (counts?.total ?? 0) - posted };
 }

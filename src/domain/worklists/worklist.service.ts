@@ -2,20 +2,17 @@ import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import type { RequestContext } from '../context/request-context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors.js';
-import { ageDaysSql, agingBucketSql } from '../credits/aging-bucket.js';
 import { Credit } from '../credits/credit.entity.js';
 import { ACTIVE_CREDIT_STATUSES, CreditStatus } from '../credits/credit-enums.js';
 import { pageCredits, type CreditPage } from '../credits/credit.service.js';
-import { dollarTierSql } from '../credits/dollar-tier.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Worklist } from './worklist.entity.js';
+import { DEFAULT_WORKLIST_NAME, ensureDefaultWorklist, placementSql } from './worklist-placement.js';
 import { isUuid } from '../ids.js';
 
 const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
-/** The catch-all sorts after every worklist a user can create. */
-const DEFAULT_PRIORITY = 2_147_483_647;
-export const DEFAULT_WORKLIST_NAME = 'All credits';
+export { DEFAULT_WORKLIST_NAME };
 
 export interface WorklistCriteria {
   payerCodes?: string[] | null;
@@ -49,29 +46,24 @@ export class WorklistService {
     private readonly audit: AuditService,
   ) {}
 
-  async ensureDefault(db: SqlRunner, tenantId: string): Promise<void> {
-    await db.affected(sql`
-      insert into worklist (tenant_id, name, priority, is_default)
-      values (${tenantId}, ${DEFAULT_WORKLIST_NAME}, ${DEFAULT_PRIORITY}, true)
-      on conflict do nothing`);
+  ensureDefault(db: SqlRunner, tenantId: string): Promise<void> {
+    return ensureDefaultWorklist(db, tenantId);
   }
 
   /** Puts every open credit of the tenant in its first matching worklist; returns how many moved. */
   async place(db: SqlRunner, tenantId: string, now: Date): Promise<number> {
     await this.ensureDefault(db, tenantId);
-    const bucket = agingBucketSql(ageDaysSql(sql`c.originated_at`, now));
+    const worklist = placementSql(tenantId, now, {
+      payerCode: sql`p.code`,
+      payerKind: sql`p.kind`,
+      rootCause: sql`c.root_cause`,
+      complexity: sql`c.complexity`,
+      amount: sql`c.amount`,
+      originatedAt: sql`c.originated_at`,
+    });
     return db.affected(sql`
       with placement as (
-        select c.id, (
-          select w.id from worklist w
-           where w.tenant_id = ${tenantId}
-             and (w.payer_codes is null or p.code = any(w.payer_codes))
-             and (w.payer_kinds is null or p.kind = any(w.payer_kinds))
-             and (w.root_causes is null or c.root_cause = any(w.root_causes))
-             and (w.complexities is null or c.complexity = any(w.complexities))
-             and (w.dollar_tiers is null or ${dollarTierSql(sql`c.amount`)} = any(w.dollar_tiers))
-             and (w.aging_buckets is null or ${bucket} = any(w.aging_buckets))
-           order by w.priority, w.id limit 1) as worklist_id
+        select c.id, ${worklist} as worklist_id
           from credit c left join payer p on p.id = c.refund_payer_id
          where c.tenant_id = ${tenantId} and c.status in (${ACTIVE}))
       update credit c set worklist_id = pl.worklist_id

@@ -11,6 +11,7 @@ const APP_PRIVILEGES: Record<string, string> = {
   account: 'SELECT, INSERT, UPDATE',
   ledger_entry: 'SELECT, INSERT',
   account_balance: 'SELECT, INSERT, UPDATE',
+  account_receivable: 'SELECT, INSERT, UPDATE',
   credit: 'SELECT, INSERT, UPDATE',
   job_run: 'SELECT, INSERT, UPDATE',
   tenant_policy: 'SELECT, INSERT, UPDATE',
