@@ -12,6 +12,7 @@ import type { BullJobScheduler } from './queues.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
 import { autoAdjustProcessor } from './auto-adjust.job.js';
 import { creditReapplicationProcessor } from './credit-reapplication.job.js';
+import { importRemittanceProcessor } from './import-remittance.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -32,6 +33,7 @@ export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPaylo
     [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.CREDIT_REAPPLICATION]: creditReapplicationProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.REMITTANCE_IMPORT]: importRemittanceProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 

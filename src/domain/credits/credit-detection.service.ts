@@ -16,6 +16,14 @@ export interface DetectionResult {
   phaseMs: { aggregate: number; origin: number; update: number; open: number; resolve: number; totals: number };
 }
 
+/**
+ * Restricts a run to some accounts (e.g. those a remittance import just posted to): only their
+ * credits are opened, updated or resolved. Totals in the result stay the tenant's.
+ */
+export interface DetectionScope {
+  readonly accountIds: readonly string[];
+}
+
 export interface DetectionProgress {
   (processed: number, total: number): Promise<void>;
 }
@@ -31,9 +39,14 @@ const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
  * Nothing proportional to the ledger reaches Node; a rerun over an unchanged ledger changes nothing.
  */
 export class CreditDetectionService {
-  async detect(db: SqlRunner, tenantId: string, runId: string, now: Date, progress?: DetectionProgress): Promise<DetectionResult> {
+  async detect(db: SqlRunner, tenantId: string, runId: string, now: Date, progress?: DetectionProgress, scope?: DetectionScope): Promise<DetectionResult> {
     const at = now.toISOString();
-    const total = await db.one<{ n: number }>(sql`select count(*)::integer as n from account_balance where tenant_id = ${tenantId}`);
+    const ids = scope ? [...scope.accountIds] : [];
+    // Every statement that picks accounts goes through this filter: all of them, or the scope's.
+    const inScope = (column: ReturnType<typeof sql.ref>) => (scope ? sql`and ${column} = any(${ids}::uuid[])` : sql``);
+    const total = scope
+      ? { n: ids.length }
+      : await db.one<{ n: number }>(sql`select count(*)::integer as n from account_balance where tenant_id = ${tenantId}`);
     const accountsScanned = total?.n ?? 0;
     await progress?.(0, accountsScanned);
 
@@ -43,7 +56,7 @@ export class CreditDetectionService {
         entries integer not null, originated_at timestamptz) on commit drop`);
     const negativeAccounts = await db.affected(sql`
       insert into det_negative (account_id, balance, entries)
-      select account_id, sum(amount), count(*) from ledger_entry where tenant_id = ${tenantId}
+      select account_id, sum(amount), count(*) from ledger_entry where tenant_id = ${tenantId} ${inScope(sql.ref('account_id'))}
       group by account_id having sum(amount) < 0`);
     // Statistics for the joins below (a temp table has none until analyzed).
     await db.affected(sql`analyze det_negative`);
@@ -115,7 +128,7 @@ export class CreditDetectionService {
                 order by e.posted_at desc, e.id desc limit 1),
              detection_run_id = ${runId},
              updated_at = ${at}
-       where c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
+       where c.tenant_id = ${tenantId} and c.status in (${ACTIVE}) ${inScope(sql.ref('c.account_id'))}
          and not exists (select 1 from det_negative n where n.account_id = c.account_id)`);
 
     const resolveMs = clock.lap();
