@@ -177,6 +177,31 @@ describe('importRemittance', () => {
     expect(credits.edges[0].node.entries.map((e: any) => e.externalId)).toContain('era:MCR01:CR-TRN-1:CR-1#0:0:P');
   });
 
+  it('detects only for the accounts the import touched: other accounts wait for a full run', async () => {
+    const openCredits = async (accountNumber: string) =>
+      (await app.ok(admin, CREDITS, { filter: { accountNumber, statuses: ['OPEN'] } })).credits.totalCount;
+    await app.ok(admin, POST_ENTRIES, {
+      entries: [
+        charge('OUT-1', '10.00'),
+        entry({ externalId: 'out-pay', accountNumber: 'OUT-1', patientId: 'P-OUT-1', kind: 'PAYMENT', amount: '-50.00', postedAt: '2026-01-03T10:00:00Z' }),
+        charge('SC-1', '100.00'), charge('SC-2', '100.00'),
+      ],
+    });
+    const pay = (pcn: string, trace: string) => writeEra([{ payerId: 'MCR01', trace, claims: [{ pcn, charge: '100', paid: '150', icn: `ICN-${trace}` }] }]);
+    const { result } = await importEra(pay('SC-1', 'SC-TRN-1'), 'sc1.835');
+    expect(result.detection).toMatchObject({ accountsScanned: 1, opened: 1, resolved: 0 });
+    expect([await openCredits('SC-1'), await openCredits('OUT-1')]).toEqual([1, 0]);
+
+    const full = await app.ok(admin, `mutation { runCreditDetection { id } }`);
+    await app.waitForJob(admin, full.runCreditDetection.id);
+    expect(await openCredits('OUT-1')).toBe(1);
+    // OUT-1 back to zero; an import touching SC-2 only does not resolve OUT-1's credit.
+    await app.ok(admin, POST_ENTRIES, { entries: [entry({ externalId: 'out-chg-2', accountNumber: 'OUT-1', patientId: 'P-OUT-1', amount: '40.00', postedAt: '2026-01-04T10:00:00Z' })] });
+    const second = await importEra(pay('SC-2', 'SC-TRN-2'), 'sc2.835');
+    expect(second.result.detection).toMatchObject({ accountsScanned: 1, opened: 1, resolved: 0 });
+    expect(await openCredits('OUT-1')).toBe(1);
+  });
+
   it('marks a claim paid again in another remittance with CARC 18 and classifies the credit as a duplicate payment', async () => {
     const pay = (trace: string) => writeEra([{ payerId: 'MCR01', trace, claims: [{ pcn: 'DUP-1', charge: '200', paid: '200', icn: `ICN-${trace}` }] }]);
     await importEra(pay('DUP-TRN-1'), 'dup1.835');
