@@ -6,28 +6,31 @@ export type BulkColumn = readonly [name: string, type: 'uuid' | 'text' | 'intege
 
 /**
  * Buffers rows column by column and writes them with one `INSERT … SELECT FROM unnest(arrays)` per
- * `flushAt` rows: a fixed number of round trips per batch, whatever the row count, and memory
- * bounded by the batch. The tenant id is a constant of the statement, not a column of the buffer.
+ * flush: a fixed number of round trips per batch, whatever the row count. The owner decides when
+ * to flush (`pending`), so that buffers referencing one another flush parents first. The tenant id
+ * is a constant of the statement, not a column of the buffer.
  */
 export class BulkInsert {
   private readonly buffers: unknown[][];
   private count = 0;
-  inserted = 0;
 
   constructor(
     private readonly db: SqlRunner,
     private readonly tenantId: string,
     private readonly table: string,
     private readonly columns: readonly BulkColumn[],
-    private readonly flushAt = 20_000,
   ) {
     this.buffers = columns.map(() => []);
   }
 
-  async add(row: readonly unknown[]): Promise<void> {
+  /** Rows buffered and not yet written. */
+  get pending(): number {
+    return this.count;
+  }
+
+  add(row: readonly unknown[]): void {
     row.forEach((value, i) => this.buffers[i]!.push(value ?? null));
     this.count += 1;
-    if (this.count >= this.flushAt) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -37,7 +40,6 @@ export class BulkInsert {
     await this.db.affected(sql`
       insert into ${sql.table(this.table)} (tenant_id, ${names})
       select ${this.tenantId}, * from unnest(${arrays})`);
-    this.inserted += this.count;
     this.count = 0;
     this.buffers.forEach((b) => (b.length = 0));
   }

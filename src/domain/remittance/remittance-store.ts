@@ -6,6 +6,9 @@ import { BulkInsert } from './bulk-insert.js';
 import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rules.js';
 import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
 
+/** Rows buffered per table before the buffers are written. */
+const FLUSH_ROWS = 20_000;
+
 /** What the payer's claim became here. */
 export type ClaimOutcome = 'POSTED' | 'REVERSED' | 'DENIED' | 'UNMATCHED';
 
@@ -92,28 +95,29 @@ export class RemittanceStore {
     return row!.id;
   }
 
-  /** Buffers one claim with its lines and CAS triplets. */
+  /** Buffers one claim with its lines and CAS triplets; writes the buffers once one holds 20,000 rows. */
   async addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): Promise<void> {
     const id = randomUUID();
-    await this.claims.add([
+    this.claims.add([
       id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
       claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length,
     ]);
     for (const [seq, a] of claim.adjustments.entries()) {
-      await this.adjustments.add([id, null, seq + 1, a.group, a.reason, a.amount, a.quantity]);
+      this.adjustments.add([id, null, seq + 1, a.group, a.reason, a.amount, a.quantity]);
     }
     for (const [i, s] of claim.services.entries()) {
-      await this.lines.add([
+      this.lines.add([
         id, i + 1, s.procedure.qualifier, s.procedure.code, s.procedure.modifiers.join(':') || null, s.chargeAmount, s.paidAmount,
         s.units, s.serviceDate ?? s.serviceFrom,
       ]);
       for (const [seq, a] of s.adjustments.entries()) {
-        await this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
+        this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
       }
     }
+    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.flush();
   }
 
-  /** Claims are written before lines and adjustments, which reference them. */
+  /** Claims are written before the lines and adjustments that reference them. */
   async flush(): Promise<void> {
     await this.claims.flush();
     await this.lines.flush();
