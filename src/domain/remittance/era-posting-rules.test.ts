@@ -1,5 +1,5 @@
 import { Decimal } from '../money/money.js';
-import { claimEntries, eraExternalId, eraPostedAt, payerIdentifiers, unstorableAmounts } from './era-posting-rules.js';
+import { claimEntries, eraExternalId, eraPostedAt, isStorableAmount, payerIdentifiers, unstorableAmounts } from './era-posting-rules.js';
 import { writeEra, type EraClaimSpec } from './era-writer.js';
 import { parse835, type Claim835 } from './x12/index.js';
 import { x12Fixture } from './x12/x12-test-fixtures.js';
@@ -87,5 +87,19 @@ describe('identifiers, dates, amounts', () => {
   it('rejects amounts numeric(14,2) cannot hold rather than rounding them', () => {
     const claim = claimOf({ pcn: 'A1', charge: '100.005', paid: '1234567890123' });
     expect(unstorableAmounts([claim]).map((i) => i.element)).toEqual(['CLP03', 'CLP04']);
+  });
+});
+
+describe('amount text', () => {
+  it('normalizes X12 decimals exactly and refuses what numeric(14,2) cannot hold', () => {
+    const claim = (paid: string) => claimOf({ pcn: 'A1', charge: '999999999999', paid });
+    const paidEntry = (paid: string) => claimEntries(claim(paid), 0, facts, account)[0]?.amount;
+    expect(['70', '70.5', '0070.50', '.5', '-.5', '-80.00', '12.340', '999999999999.99'].map(paidEntry)).toEqual([
+      '-70.00', '-70.50', '-70.50', '-0.50', '0.50', '80.00', '-12.34', '-999999999999.99',
+    ]);
+    expect(paidEntry('0.00')).toBeUndefined();
+    expect(paidEntry('-0')).toBeUndefined();
+    expect(['1.005', '1000000000000', '12.3456'].map((t) => isStorableAmount(t))).toEqual([false, false, false]);
+    expect(['0', '-0.0', '000123.4500', '999999999999.99'].map((t) => isStorableAmount(t))).toEqual([true, true, true, true]);
   });
 });

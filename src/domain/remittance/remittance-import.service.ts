@@ -19,7 +19,7 @@ import {
   type MatchedAccount,
 } from './era-posting-rules.js';
 import { claimOutcome, RemittanceStore, storedIssue, type StoredIssue } from './remittance-store.js';
-import { parse835, type ParsedSet835, type ProviderAdjustment835, type X12Issue } from './x12/index.js';
+import { parse835Sets, type Parse835Result, type ParsedSet835, type ProviderAdjustment835, type X12Issue } from './x12/index.js';
 import { elementIssue } from './x12/x12-issue.js';
 
 /** Most warnings a job result lists (all of them stay on the remittance rows). */
@@ -58,6 +58,19 @@ export interface RemittanceImportResult {
   /** Scoped credit detection over the accounts the import posted to. */
   detection: { accountsScanned: number; opened: number; updated: number; resolved: number; classified: number } | null;
   phaseMs: { parse: number; store: number; post: number; detect: number };
+}
+
+/**
+ * Parses set by set, giving the event loop a turn between sets: parsing a 20 MB file is seconds of
+ * CPU, and a worker that never yields cannot renew its BullMQ lock (the job would be seen stalled).
+ */
+async function parseYielding(text: string): Promise<Parse835Result> {
+  const sets = parse835Sets(text);
+  for (;;) {
+    const next = sets.next();
+    if (next.done) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 interface FileRow {
@@ -123,7 +136,7 @@ export class RemittanceImportService {
       return result;
     }
 
-    const parsed = parse835(file.content);
+    const parsed = await parseYielding(file.content);
     const warn = (issues: readonly X12Issue[]) => {
       for (const i of issues) {
         if (i.severity !== 'warning') continue;
@@ -217,6 +230,7 @@ export class RemittanceImportService {
         result.claims[outcome === 'POSTED' ? 'posted' : outcome === 'REVERSED' ? 'reversed' : outcome === 'DENIED' ? 'denied' : 'unmatched'] += 1;
         processed += 1;
         if (processed % 10_000 === 0) await progress?.(processed, totalClaims);
+        else if (processed % 2_000 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       r.providerAdjustments.forEach((plb, i) => plbs.push({ remittanceId, payerId, plb, seq: i + 1 }));
       summary.claims = r.claims.length;
