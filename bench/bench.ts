@@ -14,6 +14,7 @@ import { Role } from '../src/domain/context/role.js';
 import { generateLedger, toCsvLine } from '../src/domain/generator/index.js';
 import { JobKind } from '../src/domain/jobs/job-state.js';
 import { signToken } from '../src/infra/auth/jwt.js';
+import { bench835 } from './bench-835.js';
 
 /**
  * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,kpis,adjust]`: side-by-side
@@ -295,6 +296,9 @@ if (sections.has('adjust')) {
   await rewind.query('commit');
   await rewind.end();
 }
+
+// 835 (ERA) import end to end, on its own database and practice (bench/bench-835.ts).
+await bench835(100_000, record);
 
 clearInterval(rssTimer);
 record('peak RSS of the bench process (API + worker in-process)', `${Math.round(peakRss / 1e6)} MB`, '', '', 'worker ≤ 500 MB');

@@ -18,12 +18,19 @@ import { CreditWorkService } from '../domain/credits/credit-work.service.js';
 import { AutoAdjustService } from '../domain/credits/auto-adjust.service.js';
 import { CreditTransferService } from '../domain/credits/credit-transfer.service.js';
 import { CreditReapplicationService } from '../domain/credits/credit-reapplication.service.js';
+import { RemittanceImportService } from '../domain/remittance/remittance-import.service.js';
+import { RemittanceUploadService } from '../domain/remittance/remittance-upload.service.js';
+import { ReconciliationService } from '../domain/remittance/reconciliation.service.js';
 
 /** The composition root of the domain: every service, wired once per process. */
 export function createServices(scheduler: JobScheduler, options: { autoAdjustBatch?: number; reapplyBatch?: number } = {}) {
   const tenants = new TenantService();
   const audit = new AuditService();
   const settlement = new CreditSettlement(audit);
+  const jobs = new JobRunService(tenants, scheduler, audit);
+  const detection = new CreditDetectionService();
+  const classification = new ClassificationService();
+  const worklists = new WorklistService(tenants, audit);
   return {
     audit,
     refunds: new RefundService(settlement, audit),
@@ -38,10 +45,13 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     credits: new CreditService(),
     kpis: new CreditKpiService(),
     groupedKpis: new GroupedKpiService(),
-    jobs: new JobRunService(tenants, scheduler, audit),
-    detection: new CreditDetectionService(),
-    classification: new ClassificationService(),
-    worklists: new WorklistService(tenants, audit),
+    jobs,
+    detection,
+    classification,
+    worklists,
+    remittanceUpload: new RemittanceUploadService(tenants, jobs),
+    remittanceImport: new RemittanceImportService(detection, classification, worklists),
+    reconciliation: new ReconciliationService(),
     deadlines: new DeadlineSuspensionService(audit),
   };
 }

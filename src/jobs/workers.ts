@@ -13,6 +13,7 @@ import { reasonOf } from '../infra/availability.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
 import { autoAdjustProcessor } from './auto-adjust.job.js';
 import { creditReapplicationProcessor } from './credit-reapplication.job.js';
+import { importRemittanceProcessor } from './import-remittance.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -33,6 +34,7 @@ export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPaylo
     [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.CREDIT_REAPPLICATION]: creditReapplicationProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.REMITTANCE_IMPORT]: importRemittanceProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 

@@ -30,6 +30,14 @@ export interface DetectionResult {
   };
 }
 
+/**
+ * Restricts a run to some accounts (e.g. those a remittance import just posted to): only their
+ * credits are opened, updated or resolved. Totals in the result stay the tenant's.
+ */
+export interface DetectionScope {
+  readonly accountIds: readonly string[];
+}
+
 export interface DetectionProgress {
   (processed: number, total: number): Promise<void>;
 }
@@ -91,9 +99,14 @@ function batchSource(key: 'creditId' | 'accountId', rows: Computed[]) {
 export class CreditDetectionService {
   constructor(private readonly batchAccounts = 5000) {}
 
-  async detect(db: SqlRunner, tenantId: string, runId: string, now: Date, progress?: DetectionProgress): Promise<DetectionResult> {
+  async detect(db: SqlRunner, tenantId: string, runId: string, now: Date, progress?: DetectionProgress, scope?: DetectionScope): Promise<DetectionResult> {
     const at = now.toISOString();
-    const total = await db.one<{ n: number }>(sql`select count(*)::integer as n from account_balance where tenant_id = ${tenantId}`);
+    const ids = scope ? [...scope.accountIds] : [];
+    // Every statement that picks accounts goes through this filter: all of them, or the scope's.
+    const inScope = (column: ReturnType<typeof sql.ref>) => (scope ? sql`and ${column} = any(${ids}::uuid[])` : sql``);
+    const total = scope
+      ? { n: ids.length }
+      : await db.one<{ n: number }>(sql`select count(*)::integer as n from account_balance where tenant_id = ${tenantId}`);
     const accountsScanned = total?.n ?? 0;
     await progress?.(0, accountsScanned);
 
@@ -103,7 +116,8 @@ export class CreditDetectionService {
         entries integer not null, originated_at timestamptz) on commit drop`);
     const negativeAccounts = await db.affected(sql`
       insert into det_negative (account_id, balance, entries)
-      select account_id, balance, entry_count from account_balance where tenant_id = ${tenantId} and balance < 0`);
+      select account_id, balance, entry_count from account_balance
+       where tenant_id = ${tenantId} and balance < 0 ${inScope(sql.ref('account_id'))}`);
     // Statistics for the joins below (a temp table has none until analyzed).
     await db.affected(sql`analyze det_negative`);
     const aggregate = clock.lap();
@@ -227,7 +241,7 @@ export class CreditDetectionService {
                 order by e.posted_at desc, e.id desc limit 1),
              detection_run_id = ${runId},
              updated_at = ${at}
-       where c.tenant_id = ${tenantId} and c.status in (${ACTIVE})
+       where c.tenant_id = ${tenantId} and c.status in (${ACTIVE}) ${inScope(sql.ref('c.account_id'))}
          and not exists (select 1 from det_negative n where n.account_id = c.account_id)`);
     const resolveMs = clock.lap();
     const open = await db.one<{ n: number; amount: string }>(sql`

@@ -19,6 +19,12 @@ const APP_PRIVILEGES: Record<string, string> = {
   refund_request: 'SELECT, INSERT, UPDATE',
   adjustment_request: 'SELECT, INSERT, UPDATE',
   audit_event: 'SELECT, INSERT',
+  remittance_file: 'SELECT, INSERT, UPDATE',
+  remittance: 'SELECT, INSERT, UPDATE',
+  remittance_claim: 'SELECT, INSERT',
+  remittance_service_line: 'SELECT, INSERT',
+  remittance_adjustment: 'SELECT, INSERT',
+  remittance_provider_adjustment: 'SELECT, INSERT',
   mikro_orm_migrations: 'SELECT',
 };
 

@@ -14,6 +14,7 @@ import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.r
 import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
 import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
+import { RemittanceResolver } from '../../resolvers/remittance.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   RefundResolver,
   ResolutionResolver,
   CreditTransferResultResolver,
+  RemittanceResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */

@@ -24,6 +24,19 @@ const show = (c: string): string => (c === '\n' ? 'newline' : `"${c}"`);
  * (warnings: the sets themselves are complete).
  */
 export function parse835(text: string): Parse835Result {
+  const sets = parse835Sets(text);
+  for (;;) {
+    const next = sets.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `parse835` one transaction set at a time: yields each set as soon as it is read and returns the
+ * whole result at the end. Lets a caller give the event loop a turn between sets of a large file
+ * (a BullMQ worker must keep renewing its job lock).
+ */
+export function* parse835Sets(text: string): Generator<TransactionSet835, Parse835Result> {
   const tokens = tokenizeX12(text);
   const issues: X12Issue[] = [...tokens.issues];
   const sets: TransactionSet835[] = [];
@@ -35,6 +48,7 @@ export function parse835(text: string): Parse835Result {
   let open: X12Segment[] | undefined;
   let outside: X12Segment[] = [];
   let noEnvelopeReported = false;
+  let emitted = 0;
 
   const envelopeWarning = (at: X12Segment, element: string, detail: string): void => {
     issues.push(elementIssue('warning', 'ENVELOPE_MISMATCH', at, element, detail));
@@ -142,11 +156,13 @@ export function parse835(text: string): Parse835Result {
         if (open) open.push(seg);
         else outside.push(seg);
     }
+    while (emitted < sets.length) yield sets[emitted++]!;
   }
   closeSet(false);
   flushOutside();
   closeGroup();
   closeInterchange();
+  while (emitted < sets.length) yield sets[emitted++]!;
 
   return {
     sets,

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
+import { BulkInsert } from './bulk-insert.js';
+import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rules.js';
+import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
+
+/** Rows buffered per table before the buffers are written. */
+const FLUSH_ROWS = 20_000;
+
+/** What the payer's claim became here. */
+export type ClaimOutcome = 'POSTED' | 'REVERSED' | 'DENIED' | 'UNMATCHED';
+
+export function claimOutcome(claim: Claim835, matched: boolean): ClaimOutcome {
+  if (claim.status === DENIED_STATUS) return 'DENIED';
+  if (!matched) return 'UNMATCHED';
+  return claim.status === REVERSAL_STATUS ? 'REVERSED' : 'POSTED';
+}
+
+export type SetStatus = 'ACCEPTED' | 'REJECTED' | 'PAYER_UNMAPPED' | 'DUPLICATE';
+
+/** An issue as kept in jsonb and in job results: where (segment, id, element) and what. */
+export interface StoredIssue {
+  code: string;
+  message: string;
+  segment?: number;
+  segmentId?: string;
+  element?: string;
+}
+
+export const storedIssue = (i: X12Issue): StoredIssue => ({
+  code: i.code,
+  message: i.message,
+  ...(i.ordinal !== undefined ? { segment: i.ordinal } : {}),
+  ...(i.segmentId ? { segmentId: i.segmentId } : {}),
+  ...(i.element ? { element: i.element } : {}),
+});
+
+/**
+ * Writes what the payer sent into the remittance tables with buffered unnest inserts: a fixed
+ * number of statements per 20,000 rows. Claim ids are generated here so lines and adjustments
+ * need no round trip to learn them.
+ */
+export class RemittanceStore {
+  private readonly claims: BulkInsert;
+  private readonly lines: BulkInsert;
+  private readonly adjustments: BulkInsert;
+
+  constructor(
+    private readonly db: SqlRunner,
+    private readonly tenantId: string,
+  ) {
+    this.claims = new BulkInsert(db, tenantId, 'remittance_claim', [
+      ['id', 'uuid'], ['remittance_id', 'uuid'], ['claim_index', 'integer'], ['patient_control_number', 'text'],
+      ['payer_claim_number', 'text'], ['status_code', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'],
+      ['patient_responsibility', 'numeric'], ['account_id', 'uuid'], ['outcome', 'text'], ['entry_count', 'integer'],
+    ]);
+    this.lines = new BulkInsert(db, tenantId, 'remittance_service_line', [
+      ['claim_id', 'uuid'], ['line_index', 'integer'], ['procedure_qualifier', 'text'], ['procedure_code', 'text'],
+      ['modifiers', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'], ['units', 'text'], ['service_date', 'date'],
+    ]);
+    this.adjustments = new BulkInsert(db, tenantId, 'remittance_adjustment', [
+      ['claim_id', 'uuid'], ['line_index', 'integer'], ['seq', 'integer'], ['group_code', 'text'], ['reason_code', 'text'],
+      ['amount', 'numeric'], ['quantity', 'text'],
+    ]);
+  }
+
+  /** Records one transaction set; returns its id. `existingId`: a PAYER_UNMAPPED row decided again. */
+  async saveSet(
+    fileId: string,
+    setIndex: number,
+    set: TransactionSet835,
+    status: SetStatus,
+    payerId: string | null,
+    errors: readonly StoredIssue[],
+    existingId?: string,
+  ): Promise<string> {
+    const r: Remittance835 | undefined = set.status === 'parsed' ? set.remittance : undefined;
+    const warnings = JSON.stringify(set.warnings.map(storedIssue));
+    if (existingId) {
+      await this.db.affected(sql`
+        update remittance set status = ${status}, payer_id = ${payerId}, errors = ${JSON.stringify(errors)}::jsonb
+         where id = ${existingId} and status = 'PAYER_UNMAPPED'`);
+      return existingId;
+    }
+    const row = await this.db.one<{ id: string }>(sql`
+      insert into remittance (tenant_id, file_id, set_index, control_number, status, payer_id, payer_name, payer_identifier,
+                              trace_number, handling_code, payment_amount, credit_debit, payment_method, payment_date, errors, warnings)
+      values (${this.tenantId}, ${fileId}, ${setIndex}, ${set.controlNumber ?? null}, ${status}, ${payerId},
+              ${r?.payer.name ?? null}, ${r?.payer.id ?? r?.trace.payerId ?? null}, ${r?.trace.traceNumber ?? null},
+              ${r?.payment.handlingCode ?? null}, ${r?.payment.amount ?? null}::numeric, ${r?.payment.creditDebit ?? null},
+              ${r?.payment.method ?? null}, ${r?.payment.date ?? null}::date, ${JSON.stringify(errors)}::jsonb, ${warnings}::jsonb)
+      returning id`);
+    return row!.id;
+  }
+
+  /** Buffers one claim with its lines and CAS triplets; writes the buffers once one holds 20,000 rows. */
+  async addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): Promise<void> {
+    const id = randomUUID();
+    this.claims.add([
+      id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
+      claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length,
+    ]);
+    for (const [seq, a] of claim.adjustments.entries()) {
+      this.adjustments.add([id, null, seq + 1, a.group, a.reason, a.amount, a.quantity]);
+    }
+    for (const [i, s] of claim.services.entries()) {
+      this.lines.add([
+        id, i + 1, s.procedure.qualifier, s.procedure.code, s.procedure.modifiers.join(':') || null, s.chargeAmount, s.paidAmount,
+        s.units, s.serviceDate ?? s.serviceFrom,
+      ]);
+      for (const [seq, a] of s.adjustments.entries()) {
+        this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
+      }
+    }
+    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.flush();
+  }
+
+  /** Claims are written before the lines and adjustments that reference them. */
+  async flush(): Promise<void> {
+    await this.claims.flush();
+    await this.lines.flush();
+    await this.adjustments.flush();
+  }
+
+  /**
+   * PLB segments of accepted sets, each with its reason and reference. A WO (overpayment recovery)
+   * or 72 (authorized return) whose reference names a claim — the payer's claim number or our
+   * patient control number, as remitted earlier by the same payer — is matched to that claim, its
+   * account and the account's open credit: the recoupment is recorded as repaying that credit.
+   * Nothing is posted to the ledger for a PLB: it moves money at provider level.
+   */
+  async saveProviderAdjustments(items: readonly { remittanceId: string; payerId: string; plb: ProviderAdjustment835; seq: number }[]): Promise<number> {
+    if (items.length === 0) return 0;
+    const col = <T>(f: (i: (typeof items)[number]) => T) => items.map(f);
+    const matched = await this.db.one<{ matched: number }>(sql`
+      with src as (
+        select * from unnest(${col((i) => i.remittanceId)}::uuid[], ${col((i) => i.payerId)}::uuid[], ${col((i) => i.seq)}::integer[],
+                             ${col((i) => i.plb.providerId)}::text[], ${col((i) => i.plb.fiscalPeriodDate ?? null)}::date[],
+                             ${col((i) => i.plb.reasonCode)}::text[], ${col((i) => i.plb.reference ?? null)}::text[],
+                             ${col((i) => i.plb.amount)}::numeric[])
+          as s(remittance_id, payer_id, seq, provider_id, fiscal_period_date, reason_code, reference, amount)
+      ), ins as (
+        insert into remittance_provider_adjustment (tenant_id, remittance_id, seq, provider_id, fiscal_period_date, reason_code,
+                                                    reference, amount, matched_claim_id, matched_account_id, matched_credit_id)
+        select ${this.tenantId}, s.remittance_id, s.seq, s.provider_id, s.fiscal_period_date, s.reason_code, s.reference, s.amount,
+               m.claim_id, m.account_id, cr.id
+          from src s
+          left join lateral (
+            select c.id as claim_id, c.account_id
+              from remittance_claim c join remittance r on r.id = c.remittance_id
+             where s.reason_code in ('WO', '72') and s.reference is not null
+               and c.tenant_id = ${this.tenantId} and c.account_id is not null and r.payer_id = s.payer_id
+               and (c.payer_claim_number = s.reference or c.patient_control_number = s.reference)
+             order by c.created_at desc limit 1) m on true
+          left join credit cr on cr.tenant_id = ${this.tenantId} and cr.account_id = m.account_id
+                             and cr.status in (${sql.join(ACTIVE_CREDIT_STATUSES.map((st) => sql.lit(st)))})
+        returning matched_claim_id
+      )
+      select count(matched_claim_id)::integer as matched from ins`);
+    return matched?.matched ?? 0;
+  }
+}
