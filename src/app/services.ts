@@ -1,4 +1,5 @@
 import { AccountService } from '../domain/accounts/account.service.js';
+import { AccountDetailsService } from '../domain/accounts/account-details.service.js';
 import { CreditDetectionService } from '../domain/credits/credit-detection.service.js';
 import { CreditService } from '../domain/credits/credit.service.js';
 import type { JobScheduler } from '../domain/jobs/job-run.service.js';
@@ -34,6 +35,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),
+    accountDetails: new AccountDetailsService(audit),
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),

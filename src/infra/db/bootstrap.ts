@@ -18,6 +18,8 @@ const APP_PRIVILEGES: Record<string, string> = {
   refund_request: 'SELECT, INSERT, UPDATE',
   adjustment_request: 'SELECT, INSERT, UPDATE',
   audit_event: 'SELECT, INSERT',
+  claim: 'SELECT, INSERT, UPDATE',
+  unclaimed_property_rule: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 
