@@ -34,6 +34,8 @@ export interface HttpServerDeps {
   audit: AuditService;
   /** Mounted at /admin/queues when given (bull-board, operator ADMINs only). */
   queueDashboard?: express.RequestHandler[];
+  /** The CSV report downloads (`/reports/<name>.csv`, src/app/report-routes.ts), when given. */
+  reports?: express.Router;
 }
 
 export interface HttpServer {
@@ -71,6 +73,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     res.json({ status: 'ok' });
   });
   if (deps.queueDashboard) app.use('/admin/queues', ...deps.queueDashboard);
+  if (deps.reports) app.use(deps.reports);
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -13,6 +13,7 @@ import { startWorkers } from '../jobs/workers.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
 import { queueDashboard } from './queue-dashboard.js';
+import { reportRoutes, type ReportRoutes } from './report-routes.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
@@ -25,6 +26,7 @@ export function bullConnection(url: string): ConnectionOptions {
 /** Everything one process holds: the ORM (as the app role), Redis, the queues and the services. */
 export class Runtime {
   private http?: HttpServer;
+  private reports?: ReportRoutes;
   private workers: Worker[] = [];
   readonly metrics: Metrics;
 
@@ -69,6 +71,7 @@ export class Runtime {
   async serveHttp(port = this.config.port): Promise<HttpServer> {
     const schema = await createSchema(this.services);
     const verifier = createTokenVerifier(this.config);
+    this.reports = reportRoutes({ verifier, appDatabaseUrl: this.config.appDatabaseUrl, orm: this.orm, audit: this.services.audit, logger: this.logger });
     this.http = await createHttpServer({
       schema,
       orm: this.orm,
@@ -81,6 +84,7 @@ export class Runtime {
       metrics: this.metrics,
       audit: this.services.audit,
       queueDashboard: queueDashboard(this.scheduler, verifier, this.config.operatorTenant),
+      reports: this.reports.router,
     });
     await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;
@@ -106,6 +110,7 @@ export class Runtime {
   /** Graceful stop: no new requests, in-flight requests and jobs finish, then connections close. */
   async stop(): Promise<void> {
     if (this.http) await this.http.apollo.stop();
+    await this.reports?.close();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.scheduler.close();
     this.redis.disconnect();

@@ -1,4 +1,5 @@
 import { AccountService } from '../domain/accounts/account.service.js';
+import { ReportService } from '../domain/reports/report.service.js';
 import { AccountDetailsService } from '../domain/accounts/account-details.service.js';
 import { CreditDetectionService } from '../domain/credits/credit-detection.service.js';
 import { CreditService } from '../domain/credits/credit.service.js';
@@ -36,6 +37,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     payers: new PayerService(tenants),
     accounts: new AccountService(),
     accountDetails: new AccountDetailsService(audit),
+    reports: new ReportService(),
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),

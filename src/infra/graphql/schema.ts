@@ -14,6 +14,8 @@ import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.r
 import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
 import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
+import { ReportResolver } from '../../resolvers/report.resolver.js';
+import { AgingByPatientRowResolver, CreditBalanceRowResolver } from '../../resolvers/report-row.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -29,6 +31,9 @@ export const RESOLVERS = [
   RefundResolver,
   ResolutionResolver,
   CreditTransferResultResolver,
+  ReportResolver,
+  CreditBalanceRowResolver,
+  AgingByPatientRowResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */

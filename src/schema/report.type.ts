@@ -1,0 +1,127 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { Decimal } from '../domain/money/money.js';
+import { AgingBucket, CreditStatus, PayerKind, RootCauseCode } from './enums.js';
+import { PageInfo } from './credit.type.js';
+import { DateTimeScalar } from './scalars/date.scalar.js';
+import { DecimalScalar } from './scalars/decimal.scalar.js';
+import { RefundStatus } from '../domain/refunds/refund-request.entity.js';
+import './refund.type.js'; // registers RefundStatus
+
+// Report rows. PHI columns (patient id and name, guarantor id) are field resolvers of their own
+// (src/resolvers/report-row.resolver.ts): READ_PHI only, and every read is audited.
+
+@ObjectType('CreditBalanceReportRow')
+export class CreditBalanceReportRowType {
+  @Field(() => ID) creditId!: string;
+  @Field() accountNumber!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field(() => String, { nullable: true, description: 'The payer owed; null: the patient.' }) payerCode!: string | null;
+  @Field(() => PayerKind, { nullable: true }) payerKind!: string | null;
+  @Field(() => RootCauseCode) rootCause!: string;
+  @Field(() => CreditStatus) status!: string;
+  @Field(() => DecimalScalar) amount!: Decimal;
+  @Field(() => DecimalScalar) originalAmount!: Decimal;
+  @Field(() => DateTimeScalar) originatedAt!: Date;
+  @Field(() => DateTimeScalar) identifiedAt!: Date;
+  @Field(() => Int) ageDays!: number;
+  @Field(() => AgingBucket) agingBucket!: string;
+  @Field(() => DateTimeScalar) slaDueAt!: Date;
+  @Field() overdue!: boolean;
+  @Field(() => String, { nullable: true }) worklist!: string | null;
+  @Field(() => String, { nullable: true }) assignee!: string | null;
+}
+
+@ObjectType('AgingByPatientRow')
+export class AgingByPatientRowType {
+  @Field(() => Int, { description: 'Accounts of the patient with an open credit.' }) accounts!: number;
+  @Field(() => Int) openCredits!: number;
+  @Field(() => DecimalScalar) creditTotal!: Decimal;
+  @Field(() => DecimalScalar, { description: 'Of creditTotal, owed to the patient (owner portions).' }) owedToPatient!: Decimal;
+  @Field(() => DecimalScalar, { description: 'Of creditTotal, owed to payers.' }) owedToPayers!: Decimal;
+  @Field(() => DecimalScalar) days0To30!: Decimal;
+  @Field(() => DecimalScalar) days31To60!: Decimal;
+  @Field(() => DecimalScalar) days61To90!: Decimal;
+  @Field(() => DecimalScalar) daysOver90!: Decimal;
+  @Field(() => DateTimeScalar) oldestOriginatedAt!: Date;
+  @Field(() => DecimalScalar, { description: "What the patient's accounts still owe: Σ positive balances." }) balanceDue!: Decimal;
+}
+
+@ObjectType('RefundsRegisterRow')
+export class RefundsRegisterRowType {
+  @Field(() => ID) refundId!: string;
+  @Field(() => ID) creditId!: string;
+  @Field() accountNumber!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field({ description: 'Payer code, or PATIENT.' }) payee!: string;
+  @Field(() => DecimalScalar) amount!: Decimal;
+  @Field() reasonCode!: string;
+  @Field(() => RefundStatus) status!: string;
+  @Field() requestedBy!: string;
+  @Field(() => DateTimeScalar) requestedAt!: Date;
+  @Field(() => String, { nullable: true }) approvedBy!: string | null;
+  @Field(() => String, { nullable: true }) secondApprovedBy!: string | null;
+  @Field(() => String, { nullable: true }) issuedBy!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true }) issuedAt!: Date | null;
+  @Field(() => String, { nullable: true }) reference!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true }) voidedAt!: Date | null;
+}
+
+@ObjectType('WorklistExportRow')
+export class WorklistExportRowType {
+  @Field(() => String, { nullable: true }) worklist!: string | null;
+  @Field(() => Int, { nullable: true }) priority!: number | null;
+  @Field(() => ID) creditId!: string;
+  @Field() accountNumber!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field(() => CreditStatus) status!: string;
+  @Field(() => String, { nullable: true }) assignee!: string | null;
+  @Field(() => String, { nullable: true }) payerCode!: string | null;
+  @Field(() => RootCauseCode) rootCause!: string;
+  @Field(() => String, { nullable: true }) complexity!: string | null;
+  @Field(() => DecimalScalar) amount!: Decimal;
+  @Field(() => Int) ageDays!: number;
+  @Field(() => DateTimeScalar) slaDueAt!: Date;
+  @Field() overdue!: boolean;
+}
+
+@ObjectType('CreditBalanceReportPage')
+export class CreditBalanceReportPage {
+  @Field(() => [CreditBalanceReportRowType]) rows!: CreditBalanceReportRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('AgingByPatientReportPage')
+export class AgingByPatientReportPage {
+  @Field(() => [AgingByPatientRowType]) rows!: AgingByPatientRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('RefundsRegisterPage')
+export class RefundsRegisterPage {
+  @Field(() => [RefundsRegisterRowType]) rows!: RefundsRegisterRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('WorklistExportPage')
+export class WorklistExportPage {
+  @Field(() => [WorklistExportRowType]) rows!: WorklistExportRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@InputType('CreditReportFilter', { description: 'Default statuses: the open ones (OPEN, IN_REVIEW, PENDING_APPROVAL).' })
+export class CreditReportFilter {
+  @Field(() => [CreditStatus], { nullable: true }) statuses?: CreditStatus[] | null;
+  @Field(() => [String], { nullable: true }) payerCodes?: string[] | null;
+  @Field(() => [PayerKind], { nullable: true }) payerKinds?: PayerKind[] | null;
+  @Field(() => [RootCauseCode], { nullable: true }) rootCauses?: RootCauseCode[] | null;
+  @Field(() => [String], { nullable: true, description: 'UNKNOWN: accounts without a location.' }) locations?: string[] | null;
+  @Field(() => DecimalScalar, { nullable: true }) minAmount?: Decimal | null;
+  @Field(() => [ID], { nullable: true, description: 'Worklist export only.' }) worklistIds?: string[] | null;
+}
+
+@InputType('RefundsRegisterFilter')
+export class RefundsRegisterFilter {
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Requested at or after.' }) from?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Requested before.' }) to?: Date | null;
+  @Field(() => [RefundStatus], { nullable: true }) statuses?: string[] | null;
+}
