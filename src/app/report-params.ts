@@ -9,6 +9,7 @@ import { agingByPatientReport } from '../domain/reports/aging-by-patient.report.
 import { creditBalanceReport, type CreditReportParams } from '../domain/reports/credit-balance.report.js';
 import { refundsRegisterReport } from '../domain/reports/refunds-register.report.js';
 import { worklistExportReport } from '../domain/reports/worklist-export.report.js';
+import { medicareCreditBalanceReport, parseQuarter } from '../domain/reports/medicare-credit-balance.report.js';
 import { isUuid } from '../domain/ids.js';
 import { READ_CREDITS, READ_PHI, READ_WORK } from '../resolvers/access.js';
 
@@ -85,5 +86,11 @@ export const REPORT_ROUTES: Record<string, ReportRoute> = {
     to: instantParam(q, 'to'),
     statuses: list(q, 'statuses', Object.values(RefundStatus)),
   })),
+  'medicare-credit-balance': route(READ_PHI, medicareCreditBalanceReport, (q) => {
+    const quarter = single(q, 'quarter');
+    if (!quarter) throw new BadInputError('quarter', 'is required, e.g. quarter=2026Q3');
+    parseQuarter(quarter);
+    return { quarter, locations: list(q, 'locations') };
+  }),
   'worklist-export': route(READ_WORK, worklistExportReport, (q) => ({ ...creditParams(q), worklistIds: uuids(q, 'worklistIds') })),
 };

@@ -2,7 +2,9 @@ import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../domain/context/request-context.js';
 import type { AgingByPatientRow } from '../domain/reports/aging-by-patient.report.js';
 import type { CreditBalanceRow } from '../domain/reports/credit-balance.report.js';
-import { AgingByPatientRowType, CreditBalanceReportRowType } from '../schema/report.type.js';
+import type { MedicareCreditRow } from '../domain/reports/medicare-credit-balance.report.js';
+import { AgingByPatientRowType, CreditBalanceReportRowType, MedicareCreditBalanceRowType } from '../schema/report.type.js';
+import { DateScalar } from '../schema/scalars/date.scalar.js';
 import { READ_PHI } from './access.js';
 
 const PHI = 'PHI: every read is recorded in the audit trail.';
@@ -46,5 +48,32 @@ export class AgingByPatientRowResolver {
   @FieldResolver(() => String, { description: PHI })
   guarantorId(@Root() row: AgingByPatientRow, @Ctx() ctx: RequestContext) {
     return phi(ctx, row.accountIds, 'guarantorId', row.guarantorId);
+  }
+}
+
+@Resolver(() => MedicareCreditBalanceRowType)
+export class MedicareCreditRowResolver {
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: PHI })
+  beneficiaryName(@Root() row: MedicareCreditRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'beneficiaryName', row.beneficiaryName);
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: `The Medicare Beneficiary Identifier. ${PHI}` })
+  medicareId(@Root() row: MedicareCreditRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'medicareId', row.medicareId);
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => DateScalar, { nullable: true, description: PHI })
+  admissionDate(@Root() row: MedicareCreditRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'admissionDate', row.admissionDate);
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => DateScalar, { nullable: true, description: PHI })
+  dischargeDate(@Root() row: MedicareCreditRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'dischargeDate', row.dischargeDate);
   }
 }

@@ -6,10 +6,12 @@ import { agingByPatientReport } from '../domain/reports/aging-by-patient.report.
 import { creditBalanceReport } from '../domain/reports/credit-balance.report.js';
 import { refundsRegisterReport } from '../domain/reports/refunds-register.report.js';
 import { worklistExportReport } from '../domain/reports/worklist-export.report.js';
+import { medicareCreditBalanceReport, parseQuarter } from '../domain/reports/medicare-credit-balance.report.js';
 import {
   AgingByPatientReportPage,
   CreditBalanceReportPage,
   CreditReportFilter,
+  MedicareCreditBalanceReportPage,
   RefundsRegisterFilter,
   RefundsRegisterPage,
   WorklistExportPage,
@@ -69,5 +71,21 @@ export class ReportResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     return connection(await this.services.reports.page(ctx, worklistExportReport, filter ?? {}, first, after));
+  }
+
+  @Authorized(READ_PHI)
+  @Query(() => MedicareCreditBalanceReportPage, {
+    description: 'Medicare credit balance report (form CMS-838 detail page) for a quarter ("2026Q3") and the locations of one provider number.',
+    complexity: pageCost,
+  })
+  async medicareCreditBalanceReport(
+    @Ctx() ctx: RequestContext,
+    @Arg('quarter', () => String) quarter: string,
+    @Arg('locations', () => [String], { nullable: true }) locations?: string[],
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const page = await this.services.reports.page(ctx, medicareCreditBalanceReport, { quarter, locations }, first, after);
+    return { quarterEnded: parseQuarter(quarter).lastDay, ...connection(page) };
   }
 }

@@ -125,3 +125,33 @@ export class RefundsRegisterFilter {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Requested before.' }) to?: Date | null;
   @Field(() => [RefundStatus], { nullable: true }) statuses?: string[] | null;
 }
+
+@ObjectType('MedicareCreditBalanceRow', { description: 'One line of the CMS-838 detail page.' })
+export class MedicareCreditBalanceRowType {
+  @Field(() => ID) creditId!: string;
+  @Field() accountNumber!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field(() => String, { nullable: true, description: 'The claim of the payer’s most recent payment on the account.' }) claimNumber!: string | null;
+  @Field(() => String, { nullable: true }) typeOfBill!: string | null;
+  @Field(() => String, { nullable: true }) icn!: string | null;
+  @Field({ description: 'O: open cost report period (no NPR yet); C: closed (tenant policy costReportClosedThrough).' }) costReport!: string;
+  @Field(() => DecimalScalar) creditAmount!: Decimal;
+  @Field(() => DecimalScalar) amountRepaid!: Decimal;
+  @Field(() => String, { nullable: true, description: 'C check, A claim adjustment with this report, X adjustment bill already submitted; null: nothing repaid.' })
+  method!: string | null;
+  @Field(() => DecimalScalar, { description: 'creditAmount − amountRepaid.' }) outstanding!: Decimal;
+  @Field(() => Int, { description: '1 duplicate Medicare payment, 2 another insurer primary, 3 other.' }) reason!: number;
+  @Field(() => String, { nullable: true }) explanation!: string | null;
+  @Field() payerCode!: string;
+  @Field(() => DateTimeScalar) identifiedAt!: Date;
+  @Field(() => DateTimeScalar, { description: '60 days after identification (42 CFR 401.305), plus any documented suspension.' }) repaymentDueAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) repaidAt!: Date | null;
+  @Field({ description: 'OPEN_WITHIN_DEADLINE, OPEN_PAST_DEADLINE, REPAID_ON_TIME or REPAID_LATE.' }) deadlineStatus!: string;
+}
+
+@ObjectType('MedicareCreditBalanceReportPage')
+export class MedicareCreditBalanceReportPage {
+  @Field({ description: 'The last day of the quarter (YYYY-MM-DD).' }) quarterEnded!: string;
+  @Field(() => [MedicareCreditBalanceRowType]) rows!: MedicareCreditBalanceRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}

@@ -15,7 +15,7 @@ import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
 import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
 import { ReportResolver } from '../../resolvers/report.resolver.js';
-import { AgingByPatientRowResolver, CreditBalanceRowResolver } from '../../resolvers/report-row.resolver.js';
+import { AgingByPatientRowResolver, CreditBalanceRowResolver, MedicareCreditRowResolver } from '../../resolvers/report-row.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -34,6 +34,7 @@ export const RESOLVERS = [
   ReportResolver,
   CreditBalanceRowResolver,
   AgingByPatientRowResolver,
+  MedicareCreditRowResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */
