@@ -9,6 +9,7 @@ import { agingByPatientReport } from '../domain/reports/aging-by-patient.report.
 import { creditBalanceReport, type CreditReportParams } from '../domain/reports/credit-balance.report.js';
 import { refundsRegisterReport } from '../domain/reports/refunds-register.report.js';
 import { worklistExportReport } from '../domain/reports/worklist-export.report.js';
+import { UnclaimedStage, unclaimedPropertyReport } from '../domain/reports/unclaimed-property.report.js';
 import { medicareCreditBalanceReport, parseQuarter } from '../domain/reports/medicare-credit-balance.report.js';
 import { isUuid } from '../domain/ids.js';
 import { READ_CREDITS, READ_PHI, READ_WORK } from '../resolvers/access.js';
@@ -91,6 +92,11 @@ export const REPORT_ROUTES: Record<string, ReportRoute> = {
     if (!quarter) throw new BadInputError('quarter', 'is required, e.g. quarter=2026Q3');
     parseQuarter(quarter);
     return { quarter, locations: list(q, 'locations') };
+  }),
+  'unclaimed-property': route(READ_PHI, unclaimedPropertyReport, (q) => {
+    const stage = list(q, 'stage', Object.values(UnclaimedStage));
+    if (stage && stage.length > 1) throw new BadInputError('stage', 'takes one stage (or none for both)');
+    return { stage: (stage?.[0] as UnclaimedStage | undefined) ?? null, states: list(q, 'states') };
   }),
   'worklist-export': route(READ_WORK, worklistExportReport, (q) => ({ ...creditParams(q), worklistIds: uuids(q, 'worklistIds') })),
 };

@@ -1,4 +1,6 @@
 import { AccountService } from '../domain/accounts/account.service.js';
+import { EscheatmentService } from '../domain/credits/escheatment.service.js';
+import { ReportingPolicyService } from '../domain/policies/reporting-policy.service.js';
 import { ReportService } from '../domain/reports/report.service.js';
 import { AccountDetailsService } from '../domain/accounts/account-details.service.js';
 import { CreditDetectionService } from '../domain/credits/credit-detection.service.js';
@@ -38,6 +40,8 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     accounts: new AccountService(),
     accountDetails: new AccountDetailsService(audit),
     reports: new ReportService(),
+    reportingPolicy: new ReportingPolicyService(audit),
+    escheatment: new EscheatmentService(settlement, audit),
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),

@@ -2,8 +2,9 @@ import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../domain/context/request-context.js';
 import type { AgingByPatientRow } from '../domain/reports/aging-by-patient.report.js';
 import type { CreditBalanceRow } from '../domain/reports/credit-balance.report.js';
+import type { UnclaimedPropertyRow } from '../domain/reports/unclaimed-property.report.js';
 import type { MedicareCreditRow } from '../domain/reports/medicare-credit-balance.report.js';
-import { AgingByPatientRowType, CreditBalanceReportRowType, MedicareCreditBalanceRowType } from '../schema/report.type.js';
+import { AgingByPatientRowType, CreditBalanceReportRowType, MedicareCreditBalanceRowType, UnclaimedPropertyRowType } from '../schema/report.type.js';
 import { DateScalar } from '../schema/scalars/date.scalar.js';
 import { READ_PHI } from './access.js';
 
@@ -75,5 +76,26 @@ export class MedicareCreditRowResolver {
   @FieldResolver(() => DateScalar, { nullable: true, description: PHI })
   dischargeDate(@Root() row: MedicareCreditRow, @Ctx() ctx: RequestContext) {
     return phi(ctx, [row.accountId], 'dischargeDate', row.dischargeDate);
+  }
+}
+
+@Resolver(() => UnclaimedPropertyRowType)
+export class UnclaimedPropertyRowResolver {
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { description: PHI })
+  patientId(@Root() row: UnclaimedPropertyRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'patientId', row.patientId);
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: PHI })
+  patientName(@Root() row: UnclaimedPropertyRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'patientName', row.patientName);
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: PHI })
+  guarantorName(@Root() row: UnclaimedPropertyRow, @Ctx() ctx: RequestContext) {
+    return phi(ctx, [row.accountId], 'guarantorName', row.guarantorName);
   }
 }

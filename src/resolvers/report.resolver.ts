@@ -7,11 +7,13 @@ import { creditBalanceReport } from '../domain/reports/credit-balance.report.js'
 import { refundsRegisterReport } from '../domain/reports/refunds-register.report.js';
 import { worklistExportReport } from '../domain/reports/worklist-export.report.js';
 import { medicareCreditBalanceReport, parseQuarter } from '../domain/reports/medicare-credit-balance.report.js';
+import { UnclaimedStage, unclaimedPropertyReport } from '../domain/reports/unclaimed-property.report.js';
 import {
   AgingByPatientReportPage,
   CreditBalanceReportPage,
   CreditReportFilter,
   MedicareCreditBalanceReportPage,
+  UnclaimedPropertyReportPage,
   RefundsRegisterFilter,
   RefundsRegisterPage,
   WorklistExportPage,
@@ -87,5 +89,20 @@ export class ReportResolver {
   ) {
     const page = await this.services.reports.page(ctx, medicareCreditBalanceReport, { quarter, locations }, first, after);
     return { quarterEnded: parseQuarter(quarter).lastDay, ...connection(page) };
+  }
+
+  @Authorized(READ_PHI)
+  @Query(() => UnclaimedPropertyReportPage, {
+    description: 'Unclaimed property: patient credits dormant under their state rule — the due-diligence list and the escheatment report (stage).',
+    complexity: pageCost,
+  })
+  async unclaimedPropertyReport(
+    @Ctx() ctx: RequestContext,
+    @Arg('stage', () => UnclaimedStage, { nullable: true }) stage?: UnclaimedStage,
+    @Arg('states', () => [String], { nullable: true }) states?: string[],
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return connection(await this.services.reports.page(ctx, unclaimedPropertyReport, { stage, states }, first, after));
   }
 }

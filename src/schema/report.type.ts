@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { UnclaimedStage } from '../domain/reports/unclaimed-property.report.js';
 import type { Decimal } from '../domain/money/money.js';
 import { AgingBucket, CreditStatus, PayerKind, RootCauseCode } from './enums.js';
 import { PageInfo } from './credit.type.js';
@@ -153,5 +154,30 @@ export class MedicareCreditBalanceRowType {
 export class MedicareCreditBalanceReportPage {
   @Field({ description: 'The last day of the quarter (YYYY-MM-DD).' }) quarterEnded!: string;
   @Field(() => [MedicareCreditBalanceRowType]) rows!: MedicareCreditBalanceRowType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+registerEnumType(UnclaimedStage, {
+  name: 'UnclaimedStage',
+  description: 'DUE_DILIGENCE: dormant, the letter to the owner is due; ESCHEATABLE: the letter period is over, report and pay to the state.',
+});
+
+@ObjectType('UnclaimedPropertyRow')
+export class UnclaimedPropertyRowType {
+  @Field(() => ID) creditId!: string;
+  @Field() accountNumber!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field(() => String, { nullable: true }) state!: string | null;
+  @Field(() => DecimalScalar) amount!: Decimal;
+  @Field(() => DateTimeScalar, { description: "The account's last ledger entry." }) lastActivityAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'lastActivityAt + the dormancy period: presumed abandoned.' }) dormantAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'When the due-diligence letter to the owner is due.' }) letterDueAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'dormantAt + the due-diligence period: escheatable from then.' }) reportableAt!: Date;
+  @Field(() => UnclaimedStage) stage!: UnclaimedStage;
+}
+
+@ObjectType('UnclaimedPropertyReportPage')
+export class UnclaimedPropertyReportPage {
+  @Field(() => [UnclaimedPropertyRowType]) rows!: UnclaimedPropertyRowType[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }

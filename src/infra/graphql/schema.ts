@@ -14,8 +14,9 @@ import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.r
 import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
 import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
+import { UnclaimedPropertyResolver } from '../../resolvers/unclaimed-property.resolver.js';
 import { ReportResolver } from '../../resolvers/report.resolver.js';
-import { AgingByPatientRowResolver, CreditBalanceRowResolver, MedicareCreditRowResolver } from '../../resolvers/report-row.resolver.js';
+import { AgingByPatientRowResolver, CreditBalanceRowResolver, MedicareCreditRowResolver, UnclaimedPropertyRowResolver } from '../../resolvers/report-row.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -35,6 +36,8 @@ export const RESOLVERS = [
   CreditBalanceRowResolver,
   AgingByPatientRowResolver,
   MedicareCreditRowResolver,
+  UnclaimedPropertyRowResolver,
+  UnclaimedPropertyResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */
