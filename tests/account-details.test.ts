@@ -1,3 +1,4 @@
+import { loadSyntheticPractice } from '../src/app/synthetic-practice.js';
 import { Role } from '../src/domain/context/role.js';
 import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.js';
 
@@ -79,4 +80,25 @@ describe('kpis by LOCATION', () => {
     const filtered = await app.ok(admin, '{ kpis(filter: { locations: ["NORTH", "UNKNOWN"] }, groupBy: PAYER) { key openCredits creditBalanceTotal } }');
     expect(filtered.kpis).toEqual([{ key: 'MCR', openCredits: 2, creditBalanceTotal: '60.00' }]);
   });
+});
+
+describe('the synthetic practice', () => {
+  it('gets realistic details: locations, names, member ids (MBIs for Medicare), claims with stay dates and ICNs', async () => {
+    await loadSyntheticPractice(app.runtime, 'synthetic-details', { accounts: 300, seed: 11, asOf: new Date('2026-11-01T00:00:00Z') });
+    const [accounts] = await app.ownerQuery(`
+      select count(*)::int as total, count(location)::int as located, count(patient_name)::int as named,
+             count(*) filter (where payer_member_id ~ '^[1-9][A-Z][A-Z0-9][0-9]')::int as mbis
+        from account where tenant_id = 'synthetic-details'`);
+    expect(accounts.total).toBeGreaterThan(250);
+    expect(accounts).toMatchObject({ located: accounts.total, named: accounts.total });
+    expect(accounts.mbis).toBeGreaterThan(20);
+    const [claims] = await app.ownerQuery(`
+      select count(*)::int as total, count(*) filter (where type_of_bill = '111' and discharge_date > admission_date)::int as inpatient,
+             count(icn)::int as with_icn, count(*) filter (where admission_date is null)::int as undated
+        from claim where tenant_id = 'synthetic-details'`);
+    expect(claims.total).toBeGreaterThan(accounts.total * 0.8); // self-pay encounters have no claim
+    expect(claims.inpatient).toBeGreaterThan(20);
+    expect(claims.with_icn).toBeGreaterThan(100);
+    expect(claims.undated).toBe(0);
+  }, 60_000);
 });

@@ -44,7 +44,7 @@ export interface ClaimDetailsRow {
   accountNumber: string;
   typeOfBill: string | null;
   icn: string | null;
-  /** Days from admission to discharge; admission is the claim's earliest service date in the ledger. */
+  /** Days from admission to discharge; admission is the claim's earliest service (else posting) date in the ledger. */
   stayDays: number;
 }
 
@@ -145,7 +145,8 @@ export class AccountDetailsService {
 
   /**
    * Bulk load for the synthetic practice and imports: set-based (`unnest`), one statement for the
-   * accounts and one for the claims, whose admission date is the claim's first service date.
+   * accounts and one for the claims, whose admission date is the claim's first service date; a
+   * claim number the account's ledger never names gets no claim row.
    */
   async applyBulk(db: SqlRunner, tenantId: string, accounts: readonly AccountDetailsRow[], claims: readonly ClaimDetailsRow[]): Promise<void> {
     const col = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
@@ -167,8 +168,8 @@ export class AccountDetailsService {
                       ${col(claims, 'typeOfBill')}::text[], ${col(claims, 'icn')}::text[], ${col(claims, 'stayDays')}::integer[])
                as d(claim_number, account_number, type_of_bill, icn, stay_days)
           join account a on a.tenant_id = ${tenantId} and a.account_number = d.account_number
-          cross join lateral (select min(e.service_date) as first_service from ledger_entry e
-                               where e.account_id = a.id and e.claim_number = d.claim_number) s
+          join lateral (select coalesce(min(e.service_date), min(e.posted_at)::date) as first_service from ledger_entry e
+                         where e.account_id = a.id and e.claim_number = d.claim_number) s on s.first_service is not null
         on conflict (tenant_id, claim_number) do nothing`);
     }
   }
