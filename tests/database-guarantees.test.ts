@@ -89,7 +89,7 @@ it('records who read patient identifiers in the audit trail', async () => {
   });
   const body = (await res.json()) as { data: { account: { id: string } } };
   const events = await app.ownerQuery(`select actor, action, subject_id, after from audit_event where action = 'phi.read'`);
-  expect(events).toEqual([{ actor: 'reader', action: 'phi.read', subject_id: 'phi-read-1', after: { accounts: [body.data.account.id], fields: ['patientId', 'guarantorId'] } }]);
+  expect(events).toEqual([{ actor: 'reader', action: 'phi.read', subject_id: 'phi-read-1', after: { accounts: [body.data.account.id], fields: ['patientId'] } }]);
   // Reading balances only is not a PHI read.
   await app.ok(analyst, '{ account(accountNumber: "A-1") { balance } }');
   expect(await app.ownerQuery(`select count(*)::int as n from audit_event where action = 'phi.read'`)).toEqual([{ n: 1 }]);

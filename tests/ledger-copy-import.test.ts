@@ -61,3 +61,36 @@ it('rejects a file whose header is not the ledger layout', async () => {
   const records = ledgerCsvRecords(Readable.from(['id,amount\n1,2\n']));
   await expect(importLedgerRecords(app.config.appDatabaseUrl, 'clinic-c', records)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
 });
+
+describe('optional detail columns', () => {
+  const DETAILS = `${HEADER},icn,location,patient_name,type_of_bill,admission_date,discharge_date,payer_member_id`;
+  const importDetails = (lines: string[], batchRows = 2) =>
+    importLedgerRecords(app.config.appDatabaseUrl, 'clinic-c', ledgerCsvRecords(Readable.from([[DETAILS, ...lines].join('\n')])), { batchRows });
+
+  it('sets account and claim details from the columns a file adds, keeping what an empty cell leaves out', async () => {
+    await importDetails([
+      'det-1,CSV-E,P5,,BCBS,CHARGE,300.00,2026-09-01T10:00:00Z,2026-08-30,CLM-E,,,,NORTH,"Eve, Ada",111,2026-08-28,2026-08-30,1EG4TE5MK73',
+      'det-2,CSV-E,P5,,BCBS,PAYMENT,-200.00,2026-09-10T10:00:00Z,,CLM-E,,,2126245000017,,,,,,',
+      'det-3,CSV-F,P6,,,CHARGE,10.00,2026-09-01T10:00:00Z,,,,,,EAST,,,,,',
+    ]);
+    const { account } = await app.ok(admin, '{ account(accountNumber: "CSV-E") { location patientName payerMemberId claims { claimNumber typeOfBill admissionDate dischargeDate icn } } }');
+    expect(account).toEqual({
+      location: 'NORTH', patientName: 'Eve, Ada', payerMemberId: '1EG4TE5MK73',
+      claims: [{ claimNumber: 'CLM-E', typeOfBill: '111', admissionDate: '2026-08-28', dischargeDate: '2026-08-30', icn: '2126245000017' }],
+    });
+    expect((await app.ok(admin, '{ account(accountNumber: "CSV-F") { location claims { icn } } }')).account).toEqual({ location: 'EAST', claims: [] });
+  });
+
+  it('names the line and column of a bad detail and posts nothing of the batch; refuses unknown columns', async () => {
+    const before = await count();
+    await expect(importDetails(['det-9,CSV-G,P7,,,CHARGE,1.00,2026-09-01T10:00:00Z,,CLM-G,,,,,,11,,,'])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', details: { field: 'line 2.type_of_bill' },
+    });
+    await expect(importDetails(['det-9,CSV-G,P7,,,CHARGE,1.00,2026-09-01T10:00:00Z,,CLM-E,,,,,,131,,,'])).rejects.toMatchObject({
+      code: 'CONFLICT', details: { field: 'line 2.claim_number' },
+    });
+    expect(await count()).toBe(before);
+    const records = ledgerCsvRecords(Readable.from([`${HEADER},ssn\n`]));
+    await expect(importLedgerRecords(app.config.appDatabaseUrl, 'clinic-c', records)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'line 1' } });
+  });
+});

@@ -238,7 +238,7 @@ describe('reporting KPIs after the workflows above', () => {
     expect(all).toMatchObject({ resolvedInWindow: 3, resolvedOnTime: 3, slaAdherence: 1 });
     expect(all.autoResolutionRate).toBeCloseTo(1 / 3, 12);
     const mix = Object.fromEntries(all.resolutionMix.map((m: any) => [m.resolution, [m.count, m.amount]]));
-    expect(mix).toEqual({ REFUND: [1, '80.00'], ADJUSTMENT: [1, '30.00'], TRANSFER: [0, '0.00'], OFFSET: [0, '0.00'], AUTO_ADJUSTMENT: [1, '12.50'] });
+    expect(mix).toEqual({ REFUND: [1, '80.00'], ADJUSTMENT: [1, '30.00'], TRANSFER: [0, '0.00'], OFFSET: [0, '0.00'], AUTO_ADJUSTMENT: [1, '12.50'], ESCHEATMENT: [0, '0.00'] });
     // Inflow: all seven credits, identified in the window: 80 + 6000 + 30 + 20 + 15 + 10 + 12.50.
     expect(all).toMatchObject({ inflowCount: 7, inflowAmount: '6167.50' });
     // Refunds decided: R-REF's two (issued), R-SMALL's (rejected), R-BIG's (voided after approval): 3 of 4 approved.

@@ -36,6 +36,8 @@ export interface HttpServerDeps {
   queueDashboard?: express.RequestHandler[];
   /** A server already listening (the start-up one): the app replaces its request handler. */
   server?: http.Server;
+  /** The CSV report downloads (`/reports/<name>.csv`, src/app/report-routes.ts), when given. */
+  reports?: express.Router;
 }
 
 export interface HttpServer {
@@ -73,6 +75,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
     res.json({ status: 'ok' });
   });
   if (deps.queueDashboard) app.use('/admin/queues', ...deps.queueDashboard);
+  if (deps.reports) app.use(deps.reports);
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

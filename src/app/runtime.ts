@@ -14,6 +14,7 @@ import { startRequeueSweeper, startWorkers } from '../jobs/workers.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
 import { queueDashboard } from './queue-dashboard.js';
+import { reportRoutes, type ReportRoutes } from './report-routes.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
@@ -28,6 +29,7 @@ export function bullConnection(url: string): ConnectionOptions {
 /** Everything one process holds: the ORM (as the app role), Redis, the queues and the services. */
 export class Runtime {
   private http?: HttpServer;
+  private reports?: ReportRoutes;
   private workers: Worker[] = [];
   private stopSweeper?: () => Promise<void>;
   readonly metrics: Metrics;
@@ -101,6 +103,7 @@ export class Runtime {
   async serveHttp(port = this.config.port, server?: http.Server): Promise<HttpServer> {
     const schema = await createSchema(this.services);
     const verifier = createTokenVerifier(this.config);
+    this.reports = reportRoutes({ verifier, appDatabaseUrl: this.config.appDatabaseUrl, orm: this.orm, audit: this.services.audit, logger: this.logger });
     this.http = await createHttpServer({
       schema,
       orm: this.orm,
@@ -114,6 +117,7 @@ export class Runtime {
       audit: this.services.audit,
       queueDashboard: queueDashboard(this.scheduler, verifier, this.config.operatorTenant),
       server,
+      reports: this.reports.router,
     });
     if (!server) await new Promise<void>((resolve) => this.http!.server.listen(port, resolve));
     return this.http;
@@ -139,6 +143,7 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.http) await this.http.apollo.stop();
     await this.stopSweeper?.();
+    await this.reports?.close();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.scheduler.close();
     this.redis.disconnect();

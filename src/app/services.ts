@@ -1,4 +1,8 @@
 import { AccountService } from '../domain/accounts/account.service.js';
+import { EscheatmentService } from '../domain/credits/escheatment.service.js';
+import { ReportingPolicyService } from '../domain/policies/reporting-policy.service.js';
+import { ReportService } from '../domain/reports/report.service.js';
+import { AccountDetailsService } from '../domain/accounts/account-details.service.js';
 import { CreditDetectionService } from '../domain/credits/credit-detection.service.js';
 import { CreditService } from '../domain/credits/credit.service.js';
 import type { JobScheduler } from '../domain/jobs/job-run.service.js';
@@ -41,6 +45,10 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     tenants,
     payers: new PayerService(tenants),
     accounts: new AccountService(),
+    accountDetails: new AccountDetailsService(audit),
+    reports: new ReportService(),
+    reportingPolicy: new ReportingPolicyService(audit),
+    escheatment: new EscheatmentService(settlement, audit),
     ledger: new LedgerPostingService(tenants),
     credits: new CreditService(),
     kpis: new CreditKpiService(),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { PayerKind } from '../domain/payers/payer-kind.js';
-import { generateLedger, generatePayers, type LedgerRow } from '../domain/generator/index.js';
+import { generateLedger, generatePayers, syntheticAccountDetails, type LedgerRow } from '../domain/generator/index.js';
 import { importLedgerRecords, LEDGER_CSV_COLUMNS, type ImportResult } from '../domain/ledger/ledger-copy-import.js';
 import type { Runtime } from './runtime.js';
 import { asSystem } from './system-context.js';
@@ -36,12 +36,32 @@ export async function loadSyntheticPractice(runtime: Runtime, tenantId: string, 
       await runtime.services.payers.upsert(ctx, { ...payer, kind: payer.kind as PayerKind });
     }
   });
-  return importLedgerRecords(
+  const result = await importLedgerRecords(
     runtime.config.appDatabaseUrl,
     tenantId,
     asAsync(records(generateLedger({ accounts: options.accounts, seed: options.seed, asOf: options.asOf }))),
     { onBatch: options.onBatch },
   );
+  await loadSyntheticDetails(runtime, tenantId, options);
+  return result;
+}
+
+const DETAILS_BATCH = 5_000;
+
+/** The accounts' reporting details (location, names, member ids, claims), set-based in batches. */
+async function loadSyntheticDetails(runtime: Runtime, tenantId: string, options: PracticeOptions): Promise<void> {
+  for (let from = 0; from < options.accounts; from += DETAILS_BATCH) {
+    const end = Math.min(options.accounts, from + DETAILS_BATCH);
+    const details = Array.from({ length: end - from }, (_, k) => syntheticAccountDetails(options.seed, from + k, options.accounts));
+    await asSystem(runtime.orm, tenantId, 'synthetic-practice', (ctx) =>
+      runtime.services.accountDetails.applyBulk(
+        ctx.uow,
+        tenantId,
+        details,
+        details.map((d) => ({ ...d.claim, accountNumber: d.accountNumber })),
+      ),
+    );
+  }
 }
 
 /** Whether the tenant already holds ledger entries (the demo loads its practice once). */

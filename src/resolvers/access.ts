@@ -12,6 +12,8 @@ export const READ_CREDITS = [ADMIN, ANALYST, APPROVER, AUDITOR, PARTNER];
 export const READ_KPIS = [ADMIN, ANALYST, APPROVER, AUDITOR, PARTNER, BI];
 /** Patient identifiers (patientId, guarantorId) and account lookups: not partners, not BI. */
 export const READ_PHI = [ADMIN, ANALYST, APPROVER, AUDITOR];
+/** Setting an account's reporting details (location, names, member id, claims). */
+export const EDIT_ACCOUNTS = [ADMIN, ANALYST, JOB_RUNNER];
 /** Configuration: payers (and later policies and worklists). */
 export const CONFIGURE = [ADMIN];
 /** Posting ledger entries from integrations and scripts. */

@@ -1,11 +1,13 @@
-import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Services } from '../app/services.js';
 import type { Account } from '../domain/accounts/account.entity.js';
-import { accountBalanceLoader } from '../domain/accounts/account.loader.js';
+import { accountBalanceLoader, accountClaimsLoader } from '../domain/accounts/account.loader.js';
 import type { RequestContext } from '../domain/context/request-context.js';
-import { AccountType } from '../schema/account.type.js';
+import { AccountDetailsInput, AccountType, ClaimType } from '../schema/account.type.js';
 import { DecimalScalar } from '../schema/scalars/decimal.scalar.js';
-import { READ_CREDITS, READ_PHI } from './access.js';
+import { EDIT_ACCOUNTS, READ_CREDITS, READ_PHI } from './access.js';
+
+const PHI = 'PHI: every read is recorded in the audit trail.';
 
 @Resolver(() => AccountType)
 export class AccountResolver {
@@ -17,6 +19,18 @@ export class AccountResolver {
     return this.services.accounts.byNumber(ctx, accountNumber);
   }
 
+  @Authorized(EDIT_ACCOUNTS)
+  @Mutation(() => AccountType, {
+    description: 'Sets the reporting details of an account (a field left out is kept, null clears it) and upserts its claims.',
+  })
+  updateAccountDetails(
+    @Arg('accountNumber', () => String) accountNumber: string,
+    @Arg('input', () => AccountDetailsInput) input: AccountDetailsInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.services.accountDetails.update(ctx, accountNumber, input);
+  }
+
   @Authorized(READ_CREDITS)
   @FieldResolver(() => DecimalScalar, { description: 'Sum of all its ledger entries.' })
   balance(@Root() account: Account, @Ctx() ctx: RequestContext) {
@@ -24,16 +38,45 @@ export class AccountResolver {
   }
 
   @Authorized(READ_PHI)
-  @FieldResolver(() => String, { description: 'PHI: every read is recorded in the audit trail.' })
+  @FieldResolver(() => String, { description: PHI })
   patientId(@Root() account: Account, @Ctx() ctx: RequestContext) {
-    ctx.phiReads.add(account.id);
+    ctx.readPhi(account.id, 'patientId');
     return account.patientId;
   }
 
   @Authorized(READ_PHI)
-  @FieldResolver(() => String, { description: 'PHI: every read is recorded in the audit trail.' })
+  @FieldResolver(() => String, { description: PHI })
   guarantorId(@Root() account: Account, @Ctx() ctx: RequestContext) {
-    ctx.phiReads.add(account.id);
+    ctx.readPhi(account.id, 'guarantorId');
     return account.guarantorId;
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: PHI })
+  patientName(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    if (account.patientName) ctx.readPhi(account.id, 'patientName');
+    return account.patientName ?? null;
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: PHI })
+  guarantorName(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    if (account.guarantorName) ctx.readPhi(account.id, 'guarantorName');
+    return account.guarantorName ?? null;
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => String, { nullable: true, description: `The member id with the primary payer (MBI for Medicare). ${PHI}` })
+  payerMemberId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    if (account.payerMemberId) ctx.readPhi(account.id, 'payerMemberId');
+    return account.payerMemberId ?? null;
+  }
+
+  @Authorized(READ_PHI)
+  @FieldResolver(() => [ClaimType], { description: `Claim-level details (stay dates are ${PHI})` })
+  async claims(@Root() account: Account, @Ctx() ctx: RequestContext) {
+    const claims = await ctx.loader(accountClaimsLoader).load(account.id);
+    if (claims.length) ctx.readPhi(account.id, 'claims');
+    return claims;
   }
 }

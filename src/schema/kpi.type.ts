@@ -93,7 +93,7 @@ export class ResolutionCountType {
 
 @ObjectType('KpiGroup', { description: 'The reporting KPIs of one group (README "KPIs" defines each).' })
 export class KpiGroupType {
-  @Field({ description: 'The group: a payer code, payer kind, root cause, worklist name, aging bucket or dollar tier; PATIENT where no payer is owed; ALL without grouping.' })
+  @Field({ description: 'The group: a payer code, payer kind, root cause, worklist name, aging bucket, dollar tier or location (UNKNOWN: none recorded); PATIENT where no payer is owed; ALL without grouping.' })
   key!: string;
 
   @Field(() => Int)
@@ -164,4 +164,7 @@ export class KpiQueryFilter {
 
   @Field(() => [ID], { nullable: true })
   worklistIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Account locations (facility codes); UNKNOWN: accounts without one.' })
+  locations?: string[] | null;
 }

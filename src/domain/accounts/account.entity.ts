@@ -23,6 +23,26 @@ export class Account {
   @Property({ type: 'uuid', nullable: true })
   primaryPayerId?: string | null;
 
+  /** Service location / facility code: not PHI, a grouping for KPIs and reports. */
+  @Property({ type: 'text', nullable: true })
+  location?: string | null;
+
+  /** PHI. */
+  @Property({ type: 'text', nullable: true })
+  patientName?: string | null;
+
+  /** PHI. */
+  @Property({ type: 'text', nullable: true })
+  guarantorName?: string | null;
+
+  /** PHI: the patient's member id with the primary payer (the MBI for Medicare). */
+  @Property({ type: 'text', nullable: true })
+  payerMemberId?: string | null;
+
+  /** Two-letter state of the patient's last known address: the unclaimed-property jurisdiction. */
+  @Property({ type: 'text', nullable: true })
+  state?: string | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
 }

@@ -16,6 +16,14 @@ export class RequestContext {
   private readonly loaders = new Map<unknown, unknown>();
   /** Accounts whose patient identifiers this request returned: audited once, before commit. */
   readonly phiReads = new Set<string>();
+  /** Which PHI fields those were (patientId, patientName, …), for the same audit event. */
+  readonly phiFields = new Set<string>();
+
+  /** Records that this response carries PHI field `field` of account `accountId`. */
+  readPhi(accountId: string, field: string): void {
+    this.phiReads.add(accountId);
+    this.phiFields.add(field);
+  }
 
   constructor(
     readonly actor: Actor,

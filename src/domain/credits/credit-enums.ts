@@ -29,6 +29,8 @@ export enum ResolutionKind {
   TRANSFER = 'TRANSFER',
   OFFSET = 'OFFSET',
   AUTO_ADJUSTMENT = 'AUTO_ADJUSTMENT',
+  /** Paid to a state as unclaimed property after the dormancy and due-diligence periods. */
+  ESCHEATMENT = 'ESCHEATMENT',
 }
 
 /** Seed 000's complexity tiers: how much work a credit takes to resolve. */

@@ -19,3 +19,4 @@ export {
   type ScenarioPlan,
 } from './scenario.js';
 export { generatePayers, type PayerSeed } from './synthetic-payers.js';
+export { syntheticAccountDetails, type SyntheticAccountDetails } from './account-details.js';

@@ -24,7 +24,7 @@ const ACCOUNT_SALT = 0xacc7;
 const PATIENT_SALT = 0x9a71;
 
 /** The patient of account `index`, among `patients`: a pure function, so any account can name another's. */
-function patientIndexOf(key: number, index: number, patients: number): number {
+export function patientIndexOf(key: number, index: number, patients: number): number {
   return hash32(key, index, PATIENT_SALT) % patients;
 }
 

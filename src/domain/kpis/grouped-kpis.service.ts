@@ -15,6 +15,8 @@ export enum KpiGroupBy {
   WORKLIST = 'WORKLIST',
   AGING_BUCKET = 'AGING_BUCKET',
   DOLLAR_TIER = 'DOLLAR_TIER',
+  /** The account's service location; UNKNOWN where none is recorded. */
+  LOCATION = 'LOCATION',
 }
 
 export interface GroupedKpiQuery {
@@ -24,6 +26,8 @@ export interface GroupedKpiQuery {
   payerKinds?: string[] | null;
   rootCauses?: string[] | null;
   worklistIds?: string[] | null;
+  /** Account locations; UNKNOWN matches accounts without one. */
+  locations?: string[] | null;
 }
 
 export interface GroupedKpis {
@@ -69,6 +73,8 @@ function keyOf(groupBy: KpiGroupBy, asOf: Date): RawBuilder<string> {
       return agingBucketSql(ageDaysSql(sql`c.originated_at`, asOf));
     case KpiGroupBy.DOLLAR_TIER:
       return dollarTierSql(sql`c.original_amount`);
+    case KpiGroupBy.LOCATION:
+      return sql<string>`coalesce(a.location, 'UNKNOWN')`;
   }
 }
 
@@ -92,6 +98,10 @@ export class GroupedKpiService {
     if (query.payerKinds?.length) filters.push(sql`p.kind = any(${query.payerKinds}::text[])`);
     if (query.rootCauses?.length) filters.push(sql`c.root_cause = any(${query.rootCauses}::text[])`);
     if (query.worklistIds?.length) filters.push(sql`c.worklist_id = any(${query.worklistIds}::uuid[])`);
+    if (query.locations?.length) filters.push(sql`coalesce(a.location, 'UNKNOWN') = any(${query.locations}::text[])`);
+    // The account is joined only when its location is asked for: the other groupings never read it.
+    const byLocation = groupBy === KpiGroupBy.LOCATION || Boolean(query.locations?.length);
+    const accountJoin = byLocation ? sql`left join account a on a.id = c.account_id` : sql``;
     const where = sql.join(filters, sql` and `);
     const age = ageDaysSql(sql`c.originated_at`, asOf);
     const hours = sql`extract(epoch from (c.resolved_at - c.identified_at)) / 3600`;
@@ -105,6 +115,7 @@ export class GroupedKpiService {
           from credit c
           left join payer p on p.id = c.refund_payer_id
           left join worklist w on w.id = c.worklist_id
+          ${accountJoin}
          where ${where}
       )
       select key,
@@ -139,6 +150,7 @@ export class GroupedKpiService {
         join credit c on c.id = r.credit_id
         left join payer p on p.id = c.refund_payer_id
         left join worklist w on w.id = c.worklist_id
+        ${accountJoin}
        where ${where} and r.updated_at >= ${since} and r.updated_at <= ${asOf}
        group by 1`);
     const refundsByKey = new Map(refunds.map((r) => [r.key, r]));

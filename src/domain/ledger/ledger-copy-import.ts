@@ -7,7 +7,8 @@ import { PgClientRunner } from '../../infra/db/sql-runner.js';
 import { BadInputError } from '../errors.js';
 import { applyStagedEntries, createStagingTable } from './ledger-staging.js';
 import { validateLedgerRecord, type StagedEntry } from './ledger-entry-validation.js';
-import { LEDGER_CSV_COLUMNS } from './ledger-csv-columns.js';
+import { LEDGER_CSV_COLUMNS, LEDGER_CSV_DETAIL_COLUMNS } from './ledger-csv-columns.js';
+import { applyImportedDetails, collectDetails, ImportedDetails } from './ledger-csv-details.js';
 
 export { LEDGER_CSV_COLUMNS };
 
@@ -58,8 +59,12 @@ const STAGING_COPY =
   'copy ledger_staging (line, external_id, account_number, patient_id, guarantor_id, guarantor_given, payer_code, ' +
   'kind, amount, posted_at, service_date, claim_number, reference, reason_code, content_hash) from stdin';
 
+const WITH_DETAILS = LEDGER_CSV_COLUMNS.length + LEDGER_CSV_DETAIL_COLUMNS.length;
+
 /**
- * Streams records (one string per LEDGER_CSV_COLUMNS column) into the ledger through PostgreSQL
+ * Streams records (one string per LEDGER_CSV_COLUMNS column, optionally followed by every
+ * LEDGER_CSV_DETAIL_COLUMNS column: account and claim details, applied after each batch's entries)
+ * into the ledger through PostgreSQL
  * COPY: each record is validated while it streams (same rules as postLedgerEntries, errors name
  * `line N.column`), each batch is COPYed into the staging table and posted by the same staging
  * path as postLedgerEntries (same set-based checks, same idempotency). Memory stays bounded by
@@ -86,16 +91,19 @@ export async function importLedgerRecords(
       try {
         await prepareBatch(db, tenantId);
         let inBatch = 0;
+        const details = new ImportedDetails();
         const lineOf = () => firstLine + total.rows + inBatch;
         // Lines are sent in ~64 KB chunks: one CopyData message per row would dominate the cost.
         async function* batchText(): AsyncGenerator<string> {
           let chunk = '';
           while (!pending.done && inBatch < batchRows) {
             const record = pending.value;
-            if (record.length !== LEDGER_CSV_COLUMNS.length) {
+            if (record.length === WITH_DETAILS) {
+              collectDetails(details, record, lineOf());
+            } else if (record.length !== LEDGER_CSV_COLUMNS.length) {
               throw new BadInputError(`line ${lineOf()}`, `has ${record.length} fields, expected ${LEDGER_CSV_COLUMNS.length}`);
             }
-            chunk += stagingLine(validateLedgerRecord(record, lineOf(), now));
+            chunk += stagingLine(validateLedgerRecord(record, lineOf(), now)); // reads the first 12 fields
             if (chunk.length >= 65_536) {
               yield chunk;
               chunk = '';
@@ -107,6 +115,7 @@ export async function importLedgerRecords(
         }
         await pipeline(Readable.from(batchText()), client.query(copyStreams.from(STAGING_COPY)));
         const result = await applyStagedEntries(db, tenantId, (line) => `line ${line}`);
+        if (details.size) await applyImportedDetails(db, tenantId, details);
         await client.query('commit');
         total.rows += inBatch;
         total.posted += result.posted;

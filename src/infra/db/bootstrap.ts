@@ -25,6 +25,8 @@ const APP_PRIVILEGES: Record<string, string> = {
   remittance_service_line: 'SELECT, INSERT',
   remittance_adjustment: 'SELECT, INSERT',
   remittance_provider_adjustment: 'SELECT, INSERT',
+  claim: 'SELECT, INSERT, UPDATE',
+  unclaimed_property_rule: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 

@@ -12,9 +12,10 @@ import { JobRun } from '../../domain/jobs/job-run.entity.js';
 import { Worklist } from '../../domain/worklists/worklist.entity.js';
 import { TenantPolicy } from '../../domain/policies/tenant-policy.entity.js';
 import { RefundRequest } from '../../domain/refunds/refund-request.entity.js';
+import { Claim } from '../../domain/accounts/claim.entity.js';
 import { migrationsList } from '../../../migrations/index.js';
 
-export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun, Worklist, TenantPolicy, RefundRequest];
+export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun, Worklist, TenantPolicy, RefundRequest, Claim];
 
 export interface OrmOptions {
   url: string;

@@ -25,6 +25,11 @@ const compiler = new Kysely<unknown>({
   },
 });
 
+/** Text and $n parameters of a `sql` fragment, for a raw pg client. */
+export function compileSql(query: RawBuilder<unknown>): { sql: string; parameters: readonly unknown[] } {
+  return query.compile(compiler);
+}
+
 /** A SqlRunner over one pg client, for code that also needs the client itself (COPY FROM STDIN). */
 export class PgClientRunner implements SqlRunner {
   constructor(readonly client: pg.Client | pg.PoolClient) {}

@@ -15,6 +15,9 @@ import { WorklistResolver } from '../../resolvers/worklist.resolver.js';
 import { RefundResolver } from '../../resolvers/refund.resolver.js';
 import { CreditTransferResultResolver, ResolutionResolver } from '../../resolvers/resolution.resolver.js';
 import { RemittanceResolver } from '../../resolvers/remittance.resolver.js';
+import { UnclaimedPropertyResolver } from '../../resolvers/unclaimed-property.resolver.js';
+import { ReportResolver } from '../../resolvers/report.resolver.js';
+import { AgingByPatientRowResolver, CreditBalanceRowResolver, MedicareCreditRowResolver, UnclaimedPropertyRowResolver } from '../../resolvers/report-row.resolver.js';
 import { DateTimeScalar } from '../../schema/scalars/date.scalar.js';
 
 export const RESOLVERS = [
@@ -31,6 +34,12 @@ export const RESOLVERS = [
   ResolutionResolver,
   CreditTransferResultResolver,
   RemittanceResolver,
+  ReportResolver,
+  CreditBalanceRowResolver,
+  AgingByPatientRowResolver,
+  MedicareCreditRowResolver,
+  UnclaimedPropertyRowResolver,
+  UnclaimedPropertyResolver,
 ] as const;
 
 /** A caller passes when it holds any of the roles the operation or field names. */

@@ -17,7 +17,7 @@ export function unitOfWorkPlugin(logger: Logger, audit: AuditService, orm: Mikro
     action: 'phi.read',
     subjectType: 'request',
     subjectId: ctx.requestId,
-    after: { accounts: [...ctx.phiReads].sort(), fields: ['patientId', 'guarantorId'] },
+    after: { accounts: [...ctx.phiReads].sort(), fields: [...ctx.phiFields].sort() },
   });
   return {
     async requestDidStart() {
