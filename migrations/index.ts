@@ -5,6 +5,7 @@ import { Migration20261122030000_resolution_audit } from './Migration20261122030
 import { Migration20261122040000_transfers_offsets } from './Migration20261122040000_transfers_offsets.js';
 import { Migration20261122050000_detection_entries_seen } from './Migration20261122050000_detection_entries_seen.js';
 import { Migration20261122060000_adjustment_approval } from './Migration20261122060000_adjustment_approval.js';
+import { Migration20261201300000_kpi_snapshots } from './Migration20261201300000_kpi_snapshots.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261122040000_transfers_offsets', class: Migration20261122040000_transfers_offsets },
   { name: 'Migration20261122050000_detection_entries_seen', class: Migration20261122050000_detection_entries_seen },
   { name: 'Migration20261122060000_adjustment_approval', class: Migration20261122060000_adjustment_approval },
+  { name: 'Migration20261201300000_kpi_snapshots', class: Migration20261201300000_kpi_snapshots },
 ];

@@ -5,6 +5,9 @@ import type { JobScheduler } from '../domain/jobs/job-run.service.js';
 import { JobRunService } from '../domain/jobs/job-run.service.js';
 import { CreditKpiService } from '../domain/kpis/credit-kpis.service.js';
 import { GroupedKpiService } from '../domain/kpis/grouped-kpis.service.js';
+import { KpiSnapshotService } from '../domain/kpis/kpi-snapshot.service.js';
+import { KpiTrendService } from '../domain/kpis/kpi-trend.service.js';
+import { KpiBackfillService } from '../domain/kpis/kpi-backfill.service.js';
 import { LedgerPostingService } from '../domain/ledger/ledger-posting.service.js';
 import { PayerService } from '../domain/payers/payer.service.js';
 import { TenantService } from '../domain/tenancy/tenant.service.js';
@@ -24,6 +27,7 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
   const tenants = new TenantService();
   const audit = new AuditService();
   const settlement = new CreditSettlement(audit);
+  const jobs = new JobRunService(tenants, scheduler, audit);
   return {
     audit,
     refunds: new RefundService(settlement, audit),
@@ -38,7 +42,10 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     credits: new CreditService(),
     kpis: new CreditKpiService(),
     groupedKpis: new GroupedKpiService(),
-    jobs: new JobRunService(tenants, scheduler, audit),
+    kpiSnapshots: new KpiSnapshotService(),
+    kpiTrends: new KpiTrendService(),
+    kpiBackfill: new KpiBackfillService(jobs),
+    jobs,
     detection: new CreditDetectionService(),
     classification: new ClassificationService(),
     worklists: new WorklistService(tenants, audit),

@@ -12,6 +12,8 @@ import type { BullJobScheduler } from './queues.js';
 import { detectCreditsProcessor } from './detect-credits.job.js';
 import { autoAdjustProcessor } from './auto-adjust.job.js';
 import { creditReapplicationProcessor } from './credit-reapplication.job.js';
+import { kpiSnapshotProcessor } from './kpi-snapshot.job.js';
+import { startKpiSnapshotSchedule } from './kpi-snapshot-schedule.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -32,10 +34,11 @@ export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPaylo
     [JobKind.CREDIT_DETECTION]: detectCreditsProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.CREDIT_REAPPLICATION]: creditReapplicationProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.KPI_SNAPSHOT]: kpiSnapshotProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 
-/** Starts one worker per job kind, then re-queues runs a previous crash left unfinished. */
+/** Starts one worker per job kind and the daily KPI snapshot tick, then re-queues runs a previous crash left unfinished. */
 export async function startWorkers(deps: WorkerDeps, appDatabaseUrl: string): Promise<Worker[]> {
   const table = processors(deps);
   const workers = (Object.keys(table) as JobKind[]).map(
@@ -51,6 +54,7 @@ export async function startWorkers(deps: WorkerDeps, appDatabaseUrl: string): Pr
   for (const worker of workers) {
     worker.on('error', (err) => deps.logger.error({ err, queue: worker.name }, 'worker error'));
   }
+  workers.push(await startKpiSnapshotSchedule(deps));
   await requeueUnfinished(deps, appDatabaseUrl);
   return workers;
 }

@@ -10,4 +10,5 @@ export enum JobKind {
   CREDIT_DETECTION = 'credit-detection',
   AUTO_ADJUST = 'auto-adjust',
   CREDIT_REAPPLICATION = 'credit-reapplication',
+  KPI_SNAPSHOT = 'kpi-snapshot',
 }

@@ -18,11 +18,12 @@ const APP_PRIVILEGES: Record<string, string> = {
   refund_request: 'SELECT, INSERT, UPDATE',
   adjustment_request: 'SELECT, INSERT, UPDATE',
   audit_event: 'SELECT, INSERT',
+  kpi_snapshot: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 
 /** SECURITY DEFINER functions the app role may call (each returns ids only). */
-const APP_FUNCTIONS = ['unfinished_job_runs(interval)', 'open_credit_buckets()'];
+const APP_FUNCTIONS = ['unfinished_job_runs(interval)', 'open_credit_buckets()', 'snapshot_tenant_ids()'];
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -1,0 +1,249 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import { AGING_BUCKETS, ageDaysAtSql, agingBucketSql } from '../credits/aging-bucket.js';
+
+/** The groupings a daily snapshot is kept for (a subset of the `kpis` groupings). */
+export enum SnapshotGroupBy {
+  NONE = 'NONE',
+  PAYER = 'PAYER',
+  PAYER_KIND = 'PAYER_KIND',
+  ROOT_CAUSE = 'ROOT_CAUSE',
+}
+
+/** A calendar day (UTC) as `YYYY-MM-DD`. */
+export type IsoDay = string;
+
+/** Same window as creditKpis' default: SLA adherence and turnaround over the 90 days up to as-of. */
+const SLA_WINDOW = sql`interval '2160 hours'`;
+/** Days written per statement: bounds each statement's (credit × day) rows. */
+export const SNAPSHOT_CHUNK_DAYS = 31;
+
+export function isoDay(at: Date): IsoDay {
+  return at.toISOString().slice(0, 10);
+}
+
+export function addDays(day: IsoDay, days: number): IsoDay {
+  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
+}
+
+/** [from, to] cut into chunks of at most `size` days. */
+export function dayChunks(from: IsoDay, to: IsoDay, size = SNAPSHOT_CHUNK_DAYS): [IsoDay, IsoDay][] {
+  const chunks: [IsoDay, IsoDay][] = [];
+  for (let start = from; start <= to; start = addDays(start, size)) {
+    const end = addDays(start, size - 1);
+    chunks.push([start, end < to ? end : to]);
+  }
+  return chunks;
+}
+
+/** The bucket columns of kpi_snapshot, in AGING_BUCKETS order. */
+export const BUCKET_COLUMNS = AGING_BUCKETS.map(({ bucket }) => ({ bucket, column: bucket.toLowerCase() }));
+
+/**
+ * Writes kpi_snapshot rows: for each day of a range and each group, the state "as of" the end of
+ * that day (UTC), or now for today. The definitions are those of creditKpis / kpis (README "KPIs"):
+ * open credits with their amounts and aging, gross A/R, past due, SLA adherence and turnaround of
+ * the credits resolved in the 90 days up to as-of; plus the day's inflow (credits originated that
+ * day) and outflow (resolved that day). See README "Trends" for how the past is reconstructed.
+ */
+export class KpiSnapshotService {
+  /**
+   * Computes and upserts the snapshots of every day in [from, to] in one set-based statement, then
+   * drops rows of those days that this computation no longer produced (a group that emptied).
+   * Rewriting a day replaces its rows: nothing is ever counted twice.
+   */
+  async write(db: SqlRunner, tenantId: string, from: IsoDay, to: IsoDay, now: Date): Promise<{ days: number; rows: number }> {
+    const t = tenantId;
+    const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    // The UTC day an entry counts from; entries dated after now count from no day of the range.
+    const dayOf = (at: RawBuilder<unknown>) => sql`(case when ${at} > ${now}::timestamptz then 'infinity'::date else (${at} at time zone 'UTC')::date end)`;
+    const age = ageDaysAtSql(sql`o.originated_at`, sql`o.as_of`);
+    const bucket = agingBucketSql(age);
+    const bucketAggregates = sql.join(
+      BUCKET_COLUMNS.map(
+        ({ bucket: b, column }) =>
+          sql`count(*) filter (where k.bucket = ${sql.lit(b)}) as ${sql.ref(`${column}_count`)}, coalesce(sum(k.amount) filter (where k.bucket = ${sql.lit(b)}), 0) as ${sql.ref(`${column}_amount`)}`,
+      ),
+    );
+    const zeroBuckets = sql.join(BUCKET_COLUMNS.map(({ column }) => sql`0 as ${sql.ref(`${column}_count`)}, 0 as ${sql.ref(`${column}_amount`)}`));
+    const sumBuckets = sql.join(
+      BUCKET_COLUMNS.map(({ column }) => sql`sum(${sql.ref(`${column}_count`)})::integer, sum(${sql.ref(`${column}_amount`)})`),
+    );
+    const bucketColumns = sql.join(BUCKET_COLUMNS.map(({ column }) => sql`${sql.ref(`${column}_count`)}, ${sql.ref(`${column}_amount`)}`));
+    const bucketUpdates = sql.join(
+      BUCKET_COLUMNS.map(
+        ({ column }) =>
+          sql`${sql.ref(`${column}_count`)} = excluded.${sql.ref(`${column}_count`)}, ${sql.ref(`${column}_amount`)} = excluded.${sql.ref(`${column}_amount`)}`,
+      ),
+    );
+    // One row per group of each grouping set, labelled with its grouping. A/R has no root cause.
+    const label = (withCause: boolean) => ({
+      key: sql`case when grouping(k.payer_key) = 0 then k.payer_key when grouping(k.kind_key) = 0 then k.kind_key
+                    ${withCause ? sql`when grouping(k.cause_key) = 0 then k.cause_key` : sql``} else 'ALL' end`,
+      by: sql`case when grouping(k.payer_key) = 0 then 'PAYER' when grouping(k.kind_key) = 0 then 'PAYER_KIND'
+                   ${withCause ? sql`when grouping(k.cause_key) = 0 then 'ROOT_CAUSE'` : sql``} else 'NONE' end`,
+      sets: sql`grouping sets ((k.day), (k.day, k.payer_key), (k.day, k.kind_key)${withCause ? sql`, (k.day, k.cause_key)` : sql``})`,
+    });
+    const credits = label(true);
+    const receivables = label(false);
+
+    const written = await db.affected(sql`
+      with days as (
+        select g::date as day,
+               least(((g::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz) as as_of
+          from generate_series(${from}::date, ${to}::date, interval '1 day') g
+      ),
+      -- Credits whose [originated_at, resolved_at) meets the range, with today's account balance.
+      cr as (
+        select c.id, c.account_id, c.originated_at, c.resolved_at, c.sla_due_at, c.root_cause, c.refund_payer_id, b.balance
+          from credit c join account_balance b on b.account_id = c.account_id
+         where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})
+      ),
+      accts as (select distinct account_id, balance from cr),
+      late as (
+        select e.account_id, e.posted_at, e.id, e.amount
+          from ledger_entry e join accts a on a.account_id = e.account_id
+         where e.tenant_id = ${t} and e.posted_at > ${firstAsOf}
+      ),
+      -- Each account's balance steps over the range, walked back from today's balance through the
+      -- entries posted since the first day: [starts, ends) holds balance bal.
+      steps as (
+        select l.account_id, l.posted_at as starts, lead(l.posted_at) over w as ends,
+               a.balance - coalesce(sum(l.amount) over (w rows between 1 following and unbounded following), 0) as bal
+          from late l join accts a on a.account_id = l.account_id
+        window w as (partition by l.account_id order by l.posted_at, l.id)
+        union all
+        select a.account_id, '-infinity'::timestamptz, min(l.posted_at), a.balance - coalesce(sum(l.amount), 0)
+          from accts a left join late l on l.account_id = a.account_id
+         group by a.account_id, a.balance
+      ),
+      account_day as (
+        select s.account_id, g::date as day, s.bal
+          from steps s
+         cross join lateral generate_series(
+                greatest(${from}::date, ${dayOf(sql`s.starts`)}),
+                least(${to}::date, ${dayOf(sql`coalesce(s.ends, 'infinity'::timestamptz)`)} - 1),
+                interval '1 day') g
+      ),
+      -- Open on a day: originated by then, not resolved by then, and the account negative then. The
+      -- latest-originated credit wins where two credits of an account overlap.
+      open_at as (
+        select distinct on (c.account_id, d.day) d.day, d.as_of, c.originated_at, c.sla_due_at, c.root_cause, c.refund_payer_id, -ad.bal as amount
+          from account_day ad
+          join days d on d.day = ad.day
+          join cr c on c.account_id = ad.account_id and c.originated_at <= d.as_of and (c.resolved_at is null or c.resolved_at > d.as_of)
+         where ad.bal < 0
+         order by c.account_id, d.day, c.originated_at desc
+      ),
+      open_keyed as (
+        select o.*, ${age} as age, ${bucket} as bucket
+          from open_at o
+      ),
+      open_agg as (
+        select k.day, ${credits.by} as group_by, ${credits.key} as group_key, null::numeric as ar,
+               count(*) as credit_count, sum(k.amount) as credit_total,
+               count(*) filter (where k.age > 90) as over90_count, coalesce(sum(k.amount) filter (where k.age > 90), 0) as over90_amount,
+               count(*) filter (where k.sla_due_at < k.as_of) as past_due_count,
+               coalesce(sum(k.amount) filter (where k.sla_due_at < k.as_of), 0) as past_due_amount,
+               ${bucketAggregates},
+               0 as resolved_count, 0 as resolved_on_time, null::float8 as mean_h, null::float8 as median_h, null::float8 as p90_h,
+               0 as inflow_count, 0 as inflow_amount, 0 as outflow_count, 0 as outflow_amount
+          from (select o.*, coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key, o.root_cause as cause_key
+                  from open_keyed o left join payer p on p.id = o.refund_payer_id) k
+         group by ${credits.sets}
+      ),
+      -- Credits resolved in the 90 days up to each day's as-of, and the day's inflow and outflow.
+      window_agg as (
+        select k.day, ${credits.by} as group_by, ${credits.key} as group_key, null::numeric as ar,
+               0 as credit_count, 0 as credit_total, 0 as over90_count, 0 as over90_amount, 0 as past_due_count, 0 as past_due_amount,
+               ${zeroBuckets},
+               count(*) filter (where k.in_window) as resolved_count,
+               count(*) filter (where k.in_window and k.resolved_at <= k.sla_due_at) as resolved_on_time,
+               avg(k.hours) filter (where k.in_window) as mean_h,
+               percentile_cont(0.5) within group (order by k.hours) filter (where k.in_window) as median_h,
+               percentile_cont(0.9) within group (order by k.hours) filter (where k.in_window) as p90_h,
+               count(*) filter (where k.inflow) as inflow_count, coalesce(sum(k.original_amount) filter (where k.inflow), 0) as inflow_amount,
+               count(*) filter (where k.outflow) as outflow_count, coalesce(sum(k.original_amount) filter (where k.outflow), 0) as outflow_amount
+          from (select d.day, c.resolved_at, c.sla_due_at, c.original_amount,
+                       extract(epoch from (c.resolved_at - c.identified_at)) / 3600 as hours,
+                       c.resolved_at >= d.as_of - ${SLA_WINDOW} and c.resolved_at <= d.as_of as in_window,
+                       ${dayOf(sql`c.originated_at`)} = d.day as inflow,
+                       c.resolved_at is not null and ${dayOf(sql`c.resolved_at`)} = d.day as outflow,
+                       coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key, c.root_cause as cause_key
+                  from days d
+                  join credit c on c.tenant_id = ${t}
+                   and ((c.resolved_at >= d.as_of - ${SLA_WINDOW} and c.resolved_at <= d.as_of)
+                        or (c.originated_at >= d.day::timestamp at time zone 'UTC' and c.originated_at <= d.as_of))
+                  left join payer p on p.id = c.refund_payer_id) k
+         group by ${credits.sets}
+      ),
+      -- Gross A/R per day and primary payer: today's positive balances, minus how each entry
+      -- posted after that day moved its account's positive part.
+      ar_now as (
+        select a.primary_payer_id as payer_id, coalesce(sum(b.balance) filter (where b.balance > 0), 0) as ar
+          from account_balance b join account a on a.id = b.account_id
+         where b.tenant_id = ${t}
+         group by a.primary_payer_id
+      ),
+      ar_late as (
+        select x.payer_id, x.eday, sum(greatest(x.bal_after, 0) - greatest(x.bal_after - x.amount, 0)) as delta
+          from (select a.primary_payer_id as payer_id, ${dayOf(sql`e.posted_at`)} as eday, e.amount,
+                       b.balance - coalesce(sum(e.amount) over (partition by e.account_id order by e.posted_at, e.id
+                                                                 rows between 1 following and unbounded following), 0) as bal_after
+                  from ledger_entry e
+                  join account_balance b on b.account_id = e.account_id
+                  join account a on a.id = e.account_id
+                 where e.tenant_id = ${t} and b.last_posted_at > ${firstAsOf} and e.posted_at > ${firstAsOf}) x
+         group by x.payer_id, x.eday
+      ),
+      ar_day as (
+        select d.day, n.payer_id, n.ar - coalesce(sum(l.delta), 0) as ar
+          from days d cross join ar_now n
+          left join ar_late l on l.payer_id is not distinct from n.payer_id and l.eday > d.day
+         group by d.day, n.payer_id, n.ar
+      ),
+      ar_agg as (
+        select k.day, ${receivables.by} as group_by, ${receivables.key} as group_key, sum(k.ar) as ar,
+               0 as credit_count, 0 as credit_total, 0 as over90_count, 0 as over90_amount, 0 as past_due_count, 0 as past_due_amount,
+               ${zeroBuckets},
+               0 as resolved_count, 0 as resolved_on_time, null::float8 as mean_h, null::float8 as median_h, null::float8 as p90_h,
+               0 as inflow_count, 0 as inflow_amount, 0 as outflow_count, 0 as outflow_amount
+          from (select a.day, a.ar, coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key
+                  from ar_day a left join payer p on p.id = a.payer_id) k
+         group by ${receivables.sets}
+      ),
+      parts as (
+        select * from open_agg union all select * from window_agg union all select * from ar_agg
+      )
+      insert into kpi_snapshot as s (tenant_id, snapshot_date, group_by, group_key, as_of, accounts_receivable,
+             credit_count, credit_total, over90_count, over90_amount, past_due_count, past_due_amount, ${bucketColumns},
+             resolved_count, resolved_on_time, turnaround_mean_hours, turnaround_median_hours, turnaround_p90_hours,
+             inflow_count, inflow_amount, outflow_count, outflow_amount, computed_at)
+      select ${t}, x.day, x.group_by, x.group_key, d.as_of,
+             case when x.group_by = 'ROOT_CAUSE' then null else coalesce(sum(x.ar), 0) end,
+             sum(x.credit_count)::integer, sum(x.credit_total), sum(x.over90_count)::integer, sum(x.over90_amount),
+             sum(x.past_due_count)::integer, sum(x.past_due_amount), ${sumBuckets},
+             sum(x.resolved_count)::integer, sum(x.resolved_on_time)::integer, max(x.mean_h), max(x.median_h), max(x.p90_h),
+             sum(x.inflow_count)::integer, sum(x.inflow_amount), sum(x.outflow_count)::integer, sum(x.outflow_amount), ${now}::timestamptz
+        from parts x join days d on d.day = x.day
+       group by x.day, x.group_by, x.group_key, d.as_of
+      on conflict (tenant_id, group_by, snapshot_date, group_key) do update set
+             as_of = excluded.as_of, accounts_receivable = excluded.accounts_receivable,
+             credit_count = excluded.credit_count, credit_total = excluded.credit_total,
+             over90_count = excluded.over90_count, over90_amount = excluded.over90_amount,
+             past_due_count = excluded.past_due_count, past_due_amount = excluded.past_due_amount, ${bucketUpdates},
+             resolved_count = excluded.resolved_count, resolved_on_time = excluded.resolved_on_time,
+             turnaround_mean_hours = excluded.turnaround_mean_hours, turnaround_median_hours = excluded.turnaround_median_hours,
+             turnaround_p90_hours = excluded.turnaround_p90_hours,
+             inflow_count = excluded.inflow_count, inflow_amount = excluded.inflow_amount,
+             outflow_count = excluded.outflow_count, outflow_amount = excluded.outflow_amount, computed_at = excluded.computed_at`);
+
+    // A group present in an earlier computation of these days but not in this one has emptied.
+    await db.affected(sql`
+      delete from kpi_snapshot
+       where tenant_id = ${t} and snapshot_date between ${from}::date and ${to}::date and computed_at <> ${now}::timestamptz`);
+    const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+    return { days, rows: written };
+  }
+}
