@@ -36,6 +36,11 @@ export function dayChunks(from: IsoDay, to: IsoDay, size = SNAPSHOT_CHUNK_DAYS):
   return chunks;
 }
 
+/** The UTC day an entry counts from; entries dated after now count from no day of a range. */
+function dayOfSql(at: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
+  return sql`(case when ${at} > ${now}::timestamptz then 'infinity'::date else (${at} at time zone 'UTC')::date end)`;
+}
+
 /** The bucket columns of kpi_snapshot, in AGING_BUCKETS order. */
 export const BUCKET_COLUMNS = AGING_BUCKETS.map(({ bucket }) => ({ bucket, column: bucket.toLowerCase() }));
 
@@ -48,16 +53,83 @@ export const BUCKET_COLUMNS = AGING_BUCKETS.map(({ bucket }) => ({ bucket, colum
  */
 export class KpiSnapshotService {
   /**
-   * Computes and upserts the snapshots of every day in [from, to] in one set-based statement, then
-   * drops rows of those days that this computation no longer produced (a group that emptied).
-   * Rewriting a day replaces its rows: nothing is ever counted twice.
+   * Computes and upserts the snapshots of every day in [from, to], set-based: gross A/R of every
+   * day in one pass over the entries posted since `from`, then the credits a month of days per
+   * statement. Then drops rows of those days that this computation no longer produced (a group
+   * that emptied). Rewriting a day replaces its rows: nothing is ever counted twice.
    */
-  async write(db: SqlRunner, tenantId: string, from: IsoDay, to: IsoDay, now: Date): Promise<{ days: number; rows: number }> {
-    const t = tenantId;
+  async write(
+    db: SqlRunner,
+    tenantId: string,
+    from: IsoDay,
+    to: IsoDay,
+    now: Date,
+    progress?: (daysDone: number, days: number) => Promise<void>,
+  ): Promise<{ days: number; rows: number }> {
+    const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+    // generate_series' default estimate (1,000 rows) makes these plans look costly enough for JIT,
+    // which then spends seconds compiling statements that run in milliseconds.
+    await db.affected(sql`set local jit = off`);
+    await this.receivables(db, tenantId, from, to, now);
+    let done = 0;
+    let rows = 0;
+    for (const [start, end] of dayChunks(from, to)) {
+      rows += await this.writeDays(db, tenantId, start, end, now);
+      done += Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+      await progress?.(done, days);
+    }
+    await db.affected(sql`drop table snap_ar`);
+    // A group present in an earlier computation of these days but not in this one has emptied.
+    await db.affected(sql`
+      delete from kpi_snapshot
+       where tenant_id = ${tenantId} and snapshot_date between ${from}::date and ${to}::date and computed_at <> ${now}::timestamptz`);
+    return { days, rows };
+  }
+
+  /**
+   * snap_ar(day, payer_id, ar): gross A/R per day and primary payer. Today's positive balances,
+   * minus how each entry posted after a day moved its account's positive part: an entry's balance
+   * after it is today's balance less the entries that follow it, so one window over the entries
+   * posted since `from` gives every day of the range.
+   */
+  private async receivables(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<void> {
+    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const noPayer = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+    await db.affected(sql`
+      create temp table snap_ar on commit drop as
+      with ar_now as (
+        select a.primary_payer_id as payer_id, coalesce(sum(b.balance) filter (where b.balance > 0), 0) as ar
+          from account_balance b join account a on a.id = b.account_id
+         where b.tenant_id = ${t}
+         group by a.primary_payer_id
+      ),
+      ar_late as (
+        -- Entries after the range count from the day after it.
+        select x.payer_id, least(x.eday, ${to}::date + 1) as eday, sum(greatest(x.bal_after, 0) - greatest(x.bal_after - x.amount, 0)) as delta
+          from (select coalesce(a.primary_payer_id, ${noPayer}) as payer_id, ${dayOfSql(sql`e.posted_at`, now)} as eday, e.amount,
+                       b.balance - coalesce(sum(e.amount) over (partition by e.account_id order by e.posted_at, e.id
+                                                                 rows between 1 following and unbounded following), 0) as bal_after
+                  from ledger_entry e
+                  join account_balance b on b.account_id = e.account_id
+                  join account a on a.id = e.account_id
+                 where e.tenant_id = ${t} and b.last_posted_at > ${firstAsOf} and e.posted_at > ${firstAsOf}) x
+         group by 1, 2
+      ),
+      walked as (
+        select n.payer_id, g::date as day,
+               n.ar - coalesce(sum(l.delta) over (partition by n.payer_id order by g desc rows between unbounded preceding and 1 preceding), 0) as ar
+          from ar_now n
+         cross join generate_series(${from}::date, ${to}::date + 1, interval '1 day') g
+          left join ar_late l on l.payer_id = coalesce(n.payer_id, ${noPayer}) and l.eday = g::date
+      )
+      select payer_id, day, ar from walked where day <= ${to}::date`);
+  }
+
+  /** Upserts the rows of [from, to] (a chunk), reading A/R from snap_ar. Returns the rows written. */
+  private async writeDays(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<number> {
     const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
     const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
-    // The UTC day an entry counts from; entries dated after now count from no day of the range.
-    const dayOf = (at: RawBuilder<unknown>) => sql`(case when ${at} > ${now}::timestamptz then 'infinity'::date else (${at} at time zone 'UTC')::date end)`;
+    const dayOf = (at: RawBuilder<unknown>) => dayOfSql(at, now);
     const age = ageDaysAtSql(sql`o.originated_at`, sql`o.as_of`);
     const bucket = agingBucketSql(age);
     const bucketAggregates = sql.join(
@@ -88,26 +160,30 @@ export class KpiSnapshotService {
     const credits = label(true);
     const receivables = label(false);
 
-    const written = await db.affected(sql`
-      with days as (
-        select g::date as day,
-               least(((g::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz) as as_of
-          from generate_series(${from}::date, ${to}::date, interval '1 day') g
-      ),
-      -- Credits whose [originated_at, resolved_at) meets the range, with today's account balance.
-      cr as (
-        select c.id, c.account_id, c.originated_at, c.resolved_at, c.sla_due_at, c.root_cause, c.refund_payer_id, b.balance
-          from credit c join account_balance b on b.account_id = c.account_id
-         where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})
-      ),
-      accts as (select distinct account_id, balance from cr),
+    // Credits whose [originated_at, resolved_at) meets the range, with today's balance and group
+    // keys. Temp tables, analyzed, so the plan holds right after a bulk import (stale statistics).
+    await db.affected(sql`
+      create temp table snap_credit on commit drop as
+      select c.account_id, c.originated_at, c.resolved_at, c.sla_due_at, b.balance,
+             coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key, c.root_cause as cause_key
+        from credit c
+        join account_balance b on b.account_id = c.account_id
+        left join payer p on p.id = c.refund_payer_id
+       where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})`);
+    await db.affected(sql`analyze snap_credit`);
+    // Each of those accounts' balance on each day it was negative, walked back from today's balance
+    // through the entries posted since the first day: a step [starts, ends) holds balance bal.
+    await db.affected(sql`
+      create temp table snap_account_day on commit drop as
+      with accts as (select distinct account_id, balance from snap_credit),
       late as (
-        select e.account_id, e.posted_at, e.id, e.amount
-          from ledger_entry e join accts a on a.account_id = e.account_id
-         where e.tenant_id = ${t} and e.posted_at > ${firstAsOf}
+        select a.account_id, e.posted_at, e.id, e.amount
+          from accts a
+         cross join lateral (
+                select e.posted_at, e.id, e.amount from ledger_entry e
+                 where e.account_id = a.account_id and e.posted_at > ${firstAsOf}
+                 order by e.posted_at, e.id) e
       ),
-      -- Each account's balance steps over the range, walked back from today's balance through the
-      -- entries posted since the first day: [starts, ends) holds balance bal.
       steps as (
         select l.account_id, l.posted_at as starts, lead(l.posted_at) over w as ends,
                a.balance - coalesce(sum(l.amount) over (w rows between 1 following and unbounded following), 0) as bal
@@ -117,28 +193,31 @@ export class KpiSnapshotService {
         select a.account_id, '-infinity'::timestamptz, min(l.posted_at), a.balance - coalesce(sum(l.amount), 0)
           from accts a left join late l on l.account_id = a.account_id
          group by a.account_id, a.balance
-      ),
-      account_day as (
-        select s.account_id, g::date as day, s.bal
-          from steps s
-         cross join lateral generate_series(
-                greatest(${from}::date, ${dayOf(sql`s.starts`)}),
-                least(${to}::date, ${dayOf(sql`coalesce(s.ends, 'infinity'::timestamptz)`)} - 1),
-                interval '1 day') g
+      )
+      select s.account_id, g::date as day, s.bal
+        from steps s
+       cross join lateral generate_series(
+              greatest(${from}::date, ${dayOf(sql`s.starts`)}),
+              least(${to}::date, ${dayOf(sql`coalesce(s.ends, 'infinity'::timestamptz)`)} - 1),
+              interval '1 day') g
+       where s.bal < 0`);
+    await db.affected(sql`analyze snap_account_day`);
+
+    const written = await db.affected(sql`
+      with days as (
+        select g::date as day,
+               least(((g::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz) as as_of
+          from generate_series(${from}::date, ${to}::date, interval '1 day') g
       ),
       -- Open on a day: originated by then, not resolved by then, and the account negative then. The
       -- latest-originated credit wins where two credits of an account overlap.
       open_at as (
-        select distinct on (c.account_id, d.day) d.day, d.as_of, c.originated_at, c.sla_due_at, c.root_cause, c.refund_payer_id, -ad.bal as amount
-          from account_day ad
+        select distinct on (c.account_id, d.day) d.day, d.as_of, c.originated_at, c.sla_due_at, c.payer_key, c.kind_key, c.cause_key,
+               -ad.bal as amount
+          from snap_account_day ad
           join days d on d.day = ad.day
-          join cr c on c.account_id = ad.account_id and c.originated_at <= d.as_of and (c.resolved_at is null or c.resolved_at > d.as_of)
-         where ad.bal < 0
+          join snap_credit c on c.account_id = ad.account_id and c.originated_at <= d.as_of and (c.resolved_at is null or c.resolved_at > d.as_of)
          order by c.account_id, d.day, c.originated_at desc
-      ),
-      open_keyed as (
-        select o.*, ${age} as age, ${bucket} as bucket
-          from open_at o
       ),
       open_agg as (
         select k.day, ${credits.by} as group_by, ${credits.key} as group_key, null::numeric as ar,
@@ -149,8 +228,7 @@ export class KpiSnapshotService {
                ${bucketAggregates},
                0 as resolved_count, 0 as resolved_on_time, null::float8 as mean_h, null::float8 as median_h, null::float8 as p90_h,
                0 as inflow_count, 0 as inflow_amount, 0 as outflow_count, 0 as outflow_amount
-          from (select o.*, coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key, o.root_cause as cause_key
-                  from open_keyed o left join payer p on p.id = o.refund_payer_id) k
+          from (select o.*, ${age} as age, ${bucket} as bucket from open_at o) k
          group by ${credits.sets}
       ),
       -- Credits resolved in the 90 days up to each day's as-of, and the day's inflow and outflow.
@@ -178,30 +256,8 @@ export class KpiSnapshotService {
                   left join payer p on p.id = c.refund_payer_id) k
          group by ${credits.sets}
       ),
-      -- Gross A/R per day and primary payer: today's positive balances, minus how each entry
-      -- posted after that day moved its account's positive part.
-      ar_now as (
-        select a.primary_payer_id as payer_id, coalesce(sum(b.balance) filter (where b.balance > 0), 0) as ar
-          from account_balance b join account a on a.id = b.account_id
-         where b.tenant_id = ${t}
-         group by a.primary_payer_id
-      ),
-      ar_late as (
-        select x.payer_id, x.eday, sum(greatest(x.bal_after, 0) - greatest(x.bal_after - x.amount, 0)) as delta
-          from (select a.primary_payer_id as payer_id, ${dayOf(sql`e.posted_at`)} as eday, e.amount,
-                       b.balance - coalesce(sum(e.amount) over (partition by e.account_id order by e.posted_at, e.id
-                                                                 rows between 1 following and unbounded following), 0) as bal_after
-                  from ledger_entry e
-                  join account_balance b on b.account_id = e.account_id
-                  join account a on a.id = e.account_id
-                 where e.tenant_id = ${t} and b.last_posted_at > ${firstAsOf} and e.posted_at > ${firstAsOf}) x
-         group by x.payer_id, x.eday
-      ),
       ar_day as (
-        select d.day, n.payer_id, n.ar - coalesce(sum(l.delta), 0) as ar
-          from days d cross join ar_now n
-          left join ar_late l on l.payer_id is not distinct from n.payer_id and l.eday > d.day
-         group by d.day, n.payer_id, n.ar
+        select a.day, a.payer_id, a.ar from snap_ar a where a.day between ${from}::date and ${to}::date
       ),
       ar_agg as (
         select k.day, ${receivables.by} as group_by, ${receivables.key} as group_key, sum(k.ar) as ar,
@@ -239,11 +295,7 @@ export class KpiSnapshotService {
              inflow_count = excluded.inflow_count, inflow_amount = excluded.inflow_amount,
              outflow_count = excluded.outflow_count, outflow_amount = excluded.outflow_amount, computed_at = excluded.computed_at`);
 
-    // A group present in an earlier computation of these days but not in this one has emptied.
-    await db.affected(sql`
-      delete from kpi_snapshot
-       where tenant_id = ${t} and snapshot_date between ${from}::date and ${to}::date and computed_at <> ${now}::timestamptz`);
-    const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-    return { days, rows: written };
+    await db.affected(sql`drop table snap_account_day, snap_credit`);
+    return written;
   }
 }
