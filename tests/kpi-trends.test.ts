@@ -108,6 +108,10 @@ describe('KPI snapshots and trends', () => {
     ]);
     // Today: B was resolved (by the second detection), on time.
     expect(kpiTrend[10]).toMatchObject({ resolvedInWindow: 1, resolvedOnTime: 1, slaAdherence: 1, outflowAmount: '20.00' });
+    // Identified by the first detection, resolved by the second, seconds later.
+    expect(kpiTrend[10].turnaroundHours.mean).toBeGreaterThanOrEqual(0);
+    expect(kpiTrend[10].turnaroundHours.mean).toBeLessThan(1);
+    expect(kpiTrend[9].turnaroundHours).toEqual({ mean: null, median: null, p90: null });
   });
 
   it("today's snapshot equals creditKpis", async () => {
