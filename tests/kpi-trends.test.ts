@@ -12,14 +12,16 @@ import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.j
  *   C (BCBS)  d0 +200 charge, d1 −250 BCBS, d5 +30 charge           balance: 200 −50 −50 −50 −50 −20 …
  *   D (MCR)   d0 +300 charge, d3 −100 MCR                           balance: 300 300 300 200 …
  *   E (MCR)   today−110 +10 charge, today−105 −40 MCR               balance: −30 all along (over 90 days)
+ *   F (BCBS)  d1 +10 charge, d2 −30 BCBS, d3 +20 charge              balance: –  10 −20 0 … (never detected)
  *
  * Detection runs once before B's d6 charge is posted (credits A, B, C, E) and once after (B resolved
- * today, on time). Gross A/R by day: d0 600 (A100 C200 D300), d1 450 (A100 B50 D300), d2 370
- * (A20 B50 D300), d3 220 (A20 D200), d4 onwards 200 (D).
+ * today, on time); F was in credit on d2 only, before any detection: no credit row, group UNDETECTED.
+ * Gross A/R by day: d0 600 (A100 C200 D300), d1 460 (A100 B50 D300 F10), d2 370 (A20 B50 D300),
+ * d3 220 (A20 D200), d4 onwards 200 (D).
  * Open credits by day (amount = −balance that day):
  *   d0: E30                 → 1, 30.00     d3: E30 C50 B20       → 3, 100.00
  *   d1: E30 C50             → 2, 80.00     d4: E30 C50 B20 A60   → 4, 160.00
- *   d2: E30 C50             → 2, 80.00     d5: E30 C20 B20 A60   → 4, 130.00
+ *   d2: E30 C50 F20         → 3, 100.00    d5: E30 C20 B20 A60   → 4, 130.00
  *   d6 … d10: E30 C20 A60 (B back at zero) → 3, 110.00
  * E is over 90 days every day (30.00): over-90 share by count d5 = 1/4, by amount 30/130.
  * By refund payer on d5: MCR = A60 + E30 = 90.00 (2), BCBS = C20 + B20 = 40.00 (2).
@@ -74,6 +76,9 @@ beforeAll(async () => {
       charge('d-c', 'D', '300.00', noon(0)),
       charge('e-c', 'E', '10.00', new Date(todayStart - 110 * DAY + 12 * 3_600_000).toISOString()),
       pay('e-p', 'E', 'MCR', '-40.00', new Date(todayStart - 105 * DAY + 12 * 3_600_000).toISOString()),
+      charge('f-c', 'F', '10.00', noon(1)),
+      pay('f-p', 'F', 'BCBS', '-30.00', noon(2)),
+      charge('f-c2', 'F', '20.00', noon(3)),
     ],
   });
   await job(RUN, { key: 'first' }, 'runCreditDetection');
@@ -89,9 +94,9 @@ describe('KPI snapshots and trends', () => {
 
     const { kpiTrend } = await app.ok(bi, TREND, { from: day(0), to: day(10) });
     expect(kpiTrend.map((p: any) => p.period)).toEqual([...Array(11).keys()].map(day));
-    expect(kpiTrend.map((p: any) => p.accountsReceivable)).toEqual(['600.00', '450.00', '370.00', '220.00', '200.00', '200.00', '200.00', '200.00', '200.00', '200.00', '200.00']);
-    expect(kpiTrend.map((p: any) => p.openCredits)).toEqual([1, 2, 2, 3, 4, 4, 3, 3, 3, 3, 3]);
-    expect(kpiTrend.map((p: any) => p.creditBalanceTotal)).toEqual(['30.00', '80.00', '80.00', '100.00', '160.00', '130.00', '110.00', '110.00', '110.00', '110.00', '110.00']);
+    expect(kpiTrend.map((p: any) => p.accountsReceivable)).toEqual(['600.00', '460.00', '370.00', '220.00', '200.00', '200.00', '200.00', '200.00', '200.00', '200.00', '200.00']);
+    expect(kpiTrend.map((p: any) => p.openCredits)).toEqual([1, 2, 3, 3, 4, 4, 3, 3, 3, 3, 3]);
+    expect(kpiTrend.map((p: any) => p.creditBalanceTotal)).toEqual(['30.00', '80.00', '100.00', '100.00', '160.00', '130.00', '110.00', '110.00', '110.00', '110.00', '110.00']);
     expect(kpiTrend.map((p: any) => p.over90Amount)).toEqual(Array(11).fill('30.00'));
     expect(kpiTrend.map((p: any) => p.inflowCount)).toEqual([0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
     expect(kpiTrend.map((p: any) => p.outflowCount)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
@@ -130,7 +135,13 @@ describe('KPI snapshots and trends', () => {
     }).toEqual(creditKpis);
   });
 
-  it('groups by refund payer, payer kind and root cause', async () => {
+  it('groups by refund payer, payer kind and root cause; a credit no detection saw is UNDETECTED', async () => {
+    const d2 = (await app.ok(bi, TREND, { from: day(2), to: day(2), groupBy: 'PAYER' })).kpiTrend;
+    expect(d2.map((p: any) => [p.key, p.openCredits, p.creditBalanceTotal])).toEqual([
+      ['BCBS', 1, '50.00'],
+      ['MCR', 1, '30.00'],
+      ['UNDETECTED', 1, '20.00'],
+    ]);
     const byPayer = (await app.ok(bi, TREND, { from: day(5), to: day(5), groupBy: 'PAYER' })).kpiTrend;
     expect(byPayer.map((p: any) => [p.key, p.openCredits, p.creditBalanceTotal])).toEqual([
       ['BCBS', 2, '40.00'],

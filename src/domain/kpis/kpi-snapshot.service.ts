@@ -15,6 +15,8 @@ export type IsoDay = string;
 
 /** Same window as creditKpis' default: SLA adherence and turnaround over the 90 days up to as-of. */
 const SLA_WINDOW = sql`interval '2160 hours'`;
+/** The group of days in credit that no credit row explains (before the first detection run). */
+const UNDETECTED = sql.lit('UNDETECTED');
 /** Days written per statement: bounds each statement's (credit × day) rows. */
 export const SNAPSHOT_CHUNK_DAYS = 31;
 
@@ -175,36 +177,44 @@ export class KpiSnapshotService {
         left join payer p on p.id = c.refund_payer_id
        where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})`);
     await db.affected(sql`analyze snap_credit`);
-    // Each of those accounts' balance on each day it was negative, walked back from today's balance
-    // through the entries posted since the first day: a step [starts, ends) holds balance bal.
+    // Every account negative on some day of the range, with that day's balance and the start of
+    // its negative run (originatedAt, as detection defines it), from the running balance of its
+    // entries: accounts with entries since the first day, negative now, or holding a credit above.
+    // A step [starts, ends) holds balance bal.
     await db.affected(sql`
       create temp table snap_account_day on commit drop as
-      with accts as (select distinct account_id, balance from snap_credit),
-      late as (
-        select a.account_id, e.posted_at, e.id, e.amount
+      with accts as (
+        select b.account_id from account_balance b
+         where b.tenant_id = ${t} and (b.last_posted_at > ${firstAsOf} or b.balance < 0)
+        union
+        select c.account_id from snap_credit c
+      ),
+      running as (
+        select a.account_id, e.posted_at, e.id, sum(e.amount) over w as bal, lead(e.posted_at) over w as ends
           from accts a
          cross join lateral (
                 select e.posted_at, e.id, e.amount from ledger_entry e
-                 where e.account_id = a.account_id and e.posted_at > ${firstAsOf}
+                 where e.account_id = a.account_id
                  order by e.posted_at, e.id) e
+        window w as (partition by a.account_id order by e.posted_at, e.id)
+      ),
+      opened as (
+        select r.*, case when r.bal < 0 and coalesce(lag(r.bal) over w >= 0, true) then r.posted_at end as opens
+          from running r
+        window w as (partition by r.account_id order by r.posted_at, r.id)
       ),
       steps as (
-        select l.account_id, l.posted_at as starts, lead(l.posted_at) over w as ends,
-               a.balance - coalesce(sum(l.amount) over (w rows between 1 following and unbounded following), 0) as bal
-          from late l join accts a on a.account_id = l.account_id
-        window w as (partition by l.account_id order by l.posted_at, l.id)
-        union all
-        select a.account_id, '-infinity'::timestamptz, min(l.posted_at), a.balance - coalesce(sum(l.amount), 0)
-          from accts a left join late l on l.account_id = a.account_id
-         group by a.account_id, a.balance
+        select o.account_id, o.posted_at as starts, o.ends, o.bal,
+               max(o.opens) over (partition by o.account_id order by o.posted_at, o.id rows unbounded preceding) as origin
+          from opened o
       )
-      select s.account_id, g::date as day, s.bal
+      select s.account_id, g::date as day, s.bal, s.origin
         from steps s
        cross join lateral generate_series(
               greatest(${from}::date, ${dayOf(sql`s.starts`)}),
               least(${to}::date, ${dayOf(sql`coalesce(s.ends, 'infinity'::timestamptz)`)} - 1),
               interval '1 day') g
-       where s.bal < 0`);
+       where s.bal < 0 and coalesce(s.ends, 'infinity'::timestamptz) > ${firstAsOf}`);
     await db.affected(sql`analyze snap_account_day`);
 
     const written = await db.affected(sql`
@@ -213,15 +223,17 @@ export class KpiSnapshotService {
                least(((g::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz) as as_of
           from generate_series(${from}::date, ${to}::date, interval '1 day') g
       ),
-      -- Open on a day: originated by then, not resolved by then, and the account negative then. The
-      -- latest-originated credit wins where two credits of an account overlap.
+      -- In credit on a day: the account negative at its end. The credit row open then (the
+      -- latest-originated, where two overlap) gives the groups and the deadline; without one
+      -- (a credit that came and went before any detection run) the groups are UNDETECTED.
       open_at as (
-        select distinct on (c.account_id, d.day) d.day, d.as_of, c.originated_at, c.sla_due_at, c.payer_key, c.kind_key, c.cause_key,
-               -ad.bal as amount
+        select distinct on (ad.account_id, d.day) d.day, d.as_of, ad.origin as originated_at, c.sla_due_at,
+               coalesce(c.payer_key, ${UNDETECTED}) as payer_key, coalesce(c.kind_key, ${UNDETECTED}) as kind_key,
+               coalesce(c.cause_key, ${UNDETECTED}) as cause_key, -ad.bal as amount
           from snap_account_day ad
           join days d on d.day = ad.day
-          join snap_credit c on c.account_id = ad.account_id and c.originated_at <= d.as_of and (c.resolved_at is null or c.resolved_at > d.as_of)
-         order by c.account_id, d.day, c.originated_at desc
+          left join snap_credit c on c.account_id = ad.account_id and c.originated_at <= d.as_of and (c.resolved_at is null or c.resolved_at > d.as_of)
+         order by ad.account_id, d.day, c.originated_at desc nulls last
       ),
       open_agg as (
         select k.day, ${credits.by} as group_by, ${credits.key} as group_key, null::numeric as ar,
