@@ -22,7 +22,7 @@ export class KpiTrendPointType {
   @Field(() => DateTimeScalar, { description: 'The instant the snapshot describes: the end of snapshotDate (UTC), or when it was taken for today.' })
   asOf!: Date;
 
-  @Field({ description: 'ALL without grouping; a payer code, payer kind or root cause; PATIENT where no payer is owed.' })
+  @Field({ description: 'ALL without grouping; a payer code, payer kind or root cause; PATIENT where no payer is owed; UNDETECTED for days in credit that no detection run ever saw.' })
   key!: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: "Gross A/R of the group's accounts (by primary payer); null for root causes." })
@@ -70,7 +70,7 @@ export class KpiTrendPointType {
   @Field(() => [AgingBucketKpiType])
   agingBuckets!: AgingBucketKpiType[];
 
-  @Field(() => Int, { description: 'Credits that originated in the period (by the day their balance went negative).' })
+  @Field(() => Int, { description: 'Detected credits that originated in the period (by the day their balance went negative).' })
   inflowCount!: number;
 
   @Field(() => DecimalScalar, { description: 'Their original amounts.' })

@@ -56,8 +56,8 @@ export const BUCKET_COLUMNS = AGING_BUCKETS.map(({ bucket }) => ({ bucket, colum
 export class KpiSnapshotService {
   /**
    * Computes and upserts the snapshots of every day in [from, to], set-based: gross A/R of every
-   * day in one pass over the entries posted since `from`, then the credits a month of days per
-   * statement. Then drops rows of those days that this computation no longer produced (a group
+   * day in one pass over the entries posted since `from`, the negative stretches of the accounts
+   * in one pass over their entries, then the credits a month of days per statement. Then drops rows of those days that this computation no longer produced (a group
    * that emptied). Rewriting a day replaces its rows: nothing is ever counted twice.
    */
   async write(
@@ -73,6 +73,7 @@ export class KpiSnapshotService {
     // which then spends seconds compiling statements that run in milliseconds.
     await db.affected(sql`set local jit = off`);
     await this.receivables(db, tenantId, from, to, now);
+    await this.negativeSteps(db, tenantId, from, to, now);
     let done = 0;
     let rows = 0;
     for (const [start, end] of dayChunks(from, to)) {
@@ -80,7 +81,7 @@ export class KpiSnapshotService {
       done += Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
       await progress?.(done, days);
     }
-    await db.affected(sql`drop table snap_ar`);
+    await db.affected(sql`drop table snap_ar, snap_steps`);
     // A group present in an earlier computation of these days but not in this one has emptied.
     await db.affected(sql`
       delete from kpi_snapshot
@@ -131,6 +132,48 @@ export class KpiSnapshotService {
     await db.affected(sql`set local enable_nestloop = on`);
   }
 
+  /**
+   * snap_steps(account_id, starts, ends, bal, origin): every stretch [starts, ends) of the range in
+   * which an account's running balance was negative, with the start of that negative run
+   * (originatedAt, as detection defines it). The accounts: those with entries since the first day,
+   * negative now, or holding a credit row that meets the range. One pass over their entries.
+   */
+  private async negativeSteps(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<void> {
+    const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    await db.affected(sql`
+      create temp table snap_steps on commit drop as
+      with accts as (
+        select b.account_id from account_balance b
+         where b.tenant_id = ${t} and (b.last_posted_at > ${firstAsOf} or b.balance < 0)
+        union
+        select c.account_id from credit c
+         where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})
+      ),
+      running as (
+        select a.account_id, e.posted_at, e.id, sum(e.amount) over w as bal, lead(e.posted_at) over w as ends
+          from accts a
+         cross join lateral (
+                select e.posted_at, e.id, e.amount from ledger_entry e
+                 where e.account_id = a.account_id
+                 order by e.posted_at, e.id) e
+        window w as (partition by a.account_id order by e.posted_at, e.id)
+      ),
+      opened as (
+        select r.*, case when r.bal < 0 and coalesce(lag(r.bal) over w >= 0, true) then r.posted_at end as opens
+          from running r
+        window w as (partition by r.account_id order by r.posted_at, r.id)
+      ),
+      steps as (
+        select o.account_id, o.posted_at as starts, o.ends, o.bal,
+               max(o.opens) over (partition by o.account_id order by o.posted_at, o.id rows unbounded preceding) as origin
+          from opened o
+      )
+      select * from steps s
+       where s.bal < 0 and coalesce(s.ends, 'infinity'::timestamptz) > ${firstAsOf} and s.starts <= ${lastAsOf}`);
+    await db.affected(sql`analyze snap_steps`);
+  }
+
   /** Upserts the rows of [from, to] (a chunk), reading A/R from snap_ar. Returns the rows written. */
   private async writeDays(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<number> {
     const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
@@ -166,55 +209,26 @@ export class KpiSnapshotService {
     const credits = label(true);
     const receivables = label(false);
 
-    // Credits whose [originated_at, resolved_at) meets the range, with today's balance and group
-    // keys. Temp tables, analyzed, so the plan holds right after a bulk import (stale statistics).
+    // Credit rows whose [originated_at, resolved_at) meets the chunk, with their group keys. Temp
+    // tables, analyzed, so the plans hold right after a bulk import (no statistics yet).
     await db.affected(sql`
       create temp table snap_credit on commit drop as
-      select c.account_id, c.originated_at, c.resolved_at, c.sla_due_at, b.balance,
+      select c.account_id, c.originated_at, c.resolved_at, c.sla_due_at,
              coalesce(p.code, 'PATIENT') as payer_key, coalesce(p.kind, 'PATIENT') as kind_key, c.root_cause as cause_key
         from credit c
-        join account_balance b on b.account_id = c.account_id
         left join payer p on p.id = c.refund_payer_id
        where c.tenant_id = ${t} and c.originated_at <= ${lastAsOf} and (c.resolved_at is null or c.resolved_at > ${firstAsOf})`);
     await db.affected(sql`analyze snap_credit`);
-    // Every account negative on some day of the range, with that day's balance and the start of
-    // its negative run (originatedAt, as detection defines it), from the running balance of its
-    // entries: accounts with entries since the first day, negative now, or holding a credit above.
-    // A step [starts, ends) holds balance bal.
+    // Each day of the chunk on which an account was in credit, from the negative steps.
     await db.affected(sql`
       create temp table snap_account_day on commit drop as
-      with accts as (
-        select b.account_id from account_balance b
-         where b.tenant_id = ${t} and (b.last_posted_at > ${firstAsOf} or b.balance < 0)
-        union
-        select c.account_id from snap_credit c
-      ),
-      running as (
-        select a.account_id, e.posted_at, e.id, sum(e.amount) over w as bal, lead(e.posted_at) over w as ends
-          from accts a
-         cross join lateral (
-                select e.posted_at, e.id, e.amount from ledger_entry e
-                 where e.account_id = a.account_id
-                 order by e.posted_at, e.id) e
-        window w as (partition by a.account_id order by e.posted_at, e.id)
-      ),
-      opened as (
-        select r.*, case when r.bal < 0 and coalesce(lag(r.bal) over w >= 0, true) then r.posted_at end as opens
-          from running r
-        window w as (partition by r.account_id order by r.posted_at, r.id)
-      ),
-      steps as (
-        select o.account_id, o.posted_at as starts, o.ends, o.bal,
-               max(o.opens) over (partition by o.account_id order by o.posted_at, o.id rows unbounded preceding) as origin
-          from opened o
-      )
       select s.account_id, g::date as day, s.bal, s.origin
-        from steps s
+        from snap_steps s
        cross join lateral generate_series(
               greatest(${from}::date, ${dayOf(sql`s.starts`)}),
               least(${to}::date, ${dayOf(sql`coalesce(s.ends, 'infinity'::timestamptz)`)} - 1),
               interval '1 day') g
-       where s.bal < 0 and coalesce(s.ends, 'infinity'::timestamptz) > ${firstAsOf}`);
+       where coalesce(s.ends, 'infinity'::timestamptz) > ${firstAsOf} and s.starts <= ${lastAsOf}`);
     await db.affected(sql`analyze snap_account_day`);
 
     const written = await db.affected(sql`
