@@ -7,6 +7,7 @@ import { Migration20261122050000_detection_entries_seen } from './Migration20261
 import { Migration20261122060000_adjustment_approval } from './Migration20261122060000_adjustment_approval.js';
 import { Migration20261201100000_remittances } from './Migration20261201100000_remittances.js';
 import { Migration20261201200000_account_details } from './Migration20261201200000_account_details.js';
+import { Migration20261201300000_kpi_snapshots } from './Migration20261201300000_kpi_snapshots.js';
 import { Migration20261201400000_performance } from './Migration20261201400000_performance.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
@@ -20,5 +21,6 @@ export const migrationsList = [
   { name: 'Migration20261122060000_adjustment_approval', class: Migration20261122060000_adjustment_approval },
   { name: 'Migration20261201100000_remittances', class: Migration20261201100000_remittances },
   { name: 'Migration20261201200000_account_details', class: Migration20261201200000_account_details },
+  { name: 'Migration20261201300000_kpi_snapshots', class: Migration20261201300000_kpi_snapshots },
   { name: 'Migration20261201400000_performance', class: Migration20261201400000_performance },
 ];

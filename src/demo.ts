@@ -33,21 +33,29 @@ if (await hasLedger(runtime, TENANT)) {
 await runtime.startWorkers();
 const http = await runtime.serveHttp();
 
+/** Polls a run until the worker finishes it; returns its result. */
+async function waitForRun(runId: string): Promise<Record<string, unknown> | null> {
+  for (;;) {
+    const state = await asSystem(runtime.orm, TENANT, 'demo', (ctx) =>
+      ctx.uow.one<{ state: JobState; result: Record<string, unknown> | null; error: string | null }>(
+        sql`select state, result, error from job_run where id = ${runId}`,
+      ),
+    );
+    if (state?.state === JobState.COMPLETED) return state.result;
+    if (state?.state === JobState.FAILED) throw new Error(`run ${runId} failed: ${state.error}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const run = await asSystem(runtime.orm, TENANT, 'demo', (ctx) => runtime.services.jobs.enqueue(ctx, JobKind.CREDIT_DETECTION, {}));
 say(`Credit detection queued as job ${run.id}; waiting for the worker...`);
-for (;;) {
-  const state = await asSystem(runtime.orm, TENANT, 'demo', (ctx) =>
-    ctx.uow.one<{ state: JobState; result: Record<string, unknown> | null; error: string | null }>(
-      sql`select state, result, error from job_run where id = ${run.id}`,
-    ),
-  );
-  if (state?.state === JobState.COMPLETED) {
-    say(`Detection completed: ${JSON.stringify(state.result)}`);
-    break;
-  }
-  if (state?.state === JobState.FAILED) throw new Error(`detection failed: ${state.error}`);
-  await new Promise((r) => setTimeout(r, 200));
-}
+say(`Detection completed: ${JSON.stringify(await waitForRun(run.id))}`);
+
+// Daily KPI snapshots of the last 90 days (today's included), rebuilt from the ledger, so the
+// dashboard's trend has points from the start.
+const trendFrom = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
+const snapshots = await asSystem(runtime.orm, TENANT, 'demo', (ctx) => runtime.services.kpiBackfill.backfill(ctx, trendFrom, null, `demo:${ctx.now.toISOString()}`));
+say(`KPI snapshots since ${trendFrom}: ${JSON.stringify(await waitForRun(snapshots.id))}`);
 
 const kpis = await asSystem(runtime.orm, TENANT, 'demo', (ctx) => runtime.services.kpis.creditKpis(ctx, {}));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -63,6 +71,7 @@ const token = await signToken(config.jwtSecret, { sub: 'demo-admin', tenant: TEN
 const port = (http.server.address() as { port: number }).port;
 say();
 say(`GraphQL: http://localhost:${port}/graphql`);
+say(`Dashboard: http://localhost:${port}/dashboard?token=${token}`);
 say(`Token (ADMIN, tenant demo, 8 h; make others with: npm run token -- --tenant demo --roles BI):`);
 say(`  ${token}`);
 say(`Try:`);

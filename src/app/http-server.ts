@@ -19,6 +19,7 @@ import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
 import { observabilityPlugin } from '../infra/graphql/observability.plugin.js';
+import { dashboardRouter } from './dashboard.js';
 
 export interface HttpServerDeps {
   schema: GraphQLSchema;
@@ -76,6 +77,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
   });
   if (deps.queueDashboard) app.use('/admin/queues', ...deps.queueDashboard);
   if (deps.reports) app.use(deps.reports);
+  app.use('/dashboard', dashboardRouter());
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -9,6 +9,9 @@ import type { JobScheduler } from '../domain/jobs/job-run.service.js';
 import { JobRunService } from '../domain/jobs/job-run.service.js';
 import { CreditKpiService } from '../domain/kpis/credit-kpis.service.js';
 import { GroupedKpiService } from '../domain/kpis/grouped-kpis.service.js';
+import { KpiSnapshotService } from '../domain/kpis/kpi-snapshot.service.js';
+import { KpiTrendService } from '../domain/kpis/kpi-trend.service.js';
+import { KpiBackfillService } from '../domain/kpis/kpi-backfill.service.js';
 import { LedgerPostingService } from '../domain/ledger/ledger-posting.service.js';
 import { PayerService } from '../domain/payers/payer.service.js';
 import { TenantService } from '../domain/tenancy/tenant.service.js';
@@ -60,6 +63,9 @@ export function createServices(scheduler: JobScheduler, options: { autoAdjustBat
     remittanceUpload: new RemittanceUploadService(tenants, jobs),
     remittanceImport: new RemittanceImportService(detection, classification, worklists),
     reconciliation: new ReconciliationService(),
+    kpiSnapshots: new KpiSnapshotService(),
+    kpiTrends: new KpiTrendService(),
+    kpiBackfill: new KpiBackfillService(jobs),
     deadlines: new DeadlineSuspensionService(audit),
   };
 }

@@ -14,6 +14,8 @@ import { detectCreditsProcessor } from './detect-credits.job.js';
 import { autoAdjustProcessor } from './auto-adjust.job.js';
 import { creditReapplicationProcessor } from './credit-reapplication.job.js';
 import { importRemittanceProcessor } from './import-remittance.job.js';
+import { kpiSnapshotProcessor } from './kpi-snapshot.job.js';
+import { startKpiSnapshotSchedule } from './kpi-snapshot-schedule.job.js';
 
 export interface WorkerDeps {
   orm: MikroORM;
@@ -35,10 +37,11 @@ export function processors(deps: WorkerDeps): Record<JobKind, Processor<JobPaylo
     [JobKind.AUTO_ADJUST]: autoAdjustProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.CREDIT_REAPPLICATION]: creditReapplicationProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
     [JobKind.REMITTANCE_IMPORT]: importRemittanceProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
+    [JobKind.KPI_SNAPSHOT]: kpiSnapshotProcessor(deps.orm, deps.services, deps.logger, deps.metrics),
   };
 }
 
-/** Starts one worker per job kind, then re-queues runs a previous crash left unfinished. */
+/** Starts one worker per job kind and the daily KPI snapshot tick, then re-queues runs a previous crash left unfinished. */
 export async function startWorkers(deps: WorkerDeps, appDatabaseUrl: string): Promise<Worker[]> {
   const table = processors(deps);
   const workers = (Object.keys(table) as JobKind[]).map(
@@ -54,6 +57,7 @@ export async function startWorkers(deps: WorkerDeps, appDatabaseUrl: string): Pr
   for (const worker of workers) {
     worker.on('error', connectionErrorLogger(deps.logger, 'worker error', { queue: worker.name }));
   }
+  workers.push(await startKpiSnapshotSchedule(deps));
   await requeueUnfinished(deps, appDatabaseUrl);
   return workers;
 }

@@ -41,7 +41,12 @@ export function originatedRange(bucket: AgingBucket, asOf: Date): { after?: Date
 
 /** The same rule in SQL, for aggregates: `originated` is a timestamptz column expression. */
 export function ageDaysSql(originated: RawBuilder<unknown>, asOf: Date): RawBuilder<number> {
-  return sql<number>`greatest(0, floor(extract(epoch from (${asOf.toISOString()}::timestamptz - ${originated})) / 86400))::integer`;
+  return ageDaysAtSql(originated, sql`${asOf.toISOString()}::timestamptz`);
+}
+
+/** The same rule against an as-of column expression (e.g. one snapshot day per row). */
+export function ageDaysAtSql(originated: RawBuilder<unknown>, asOf: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`greatest(0, floor(extract(epoch from (${asOf} - ${originated})) / 86400))::integer`;
 }
 
 export function agingBucketSql(ageDaysExpr: RawBuilder<number>): RawBuilder<AgingBucket> {

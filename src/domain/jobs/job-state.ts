@@ -11,4 +11,5 @@ export enum JobKind {
   AUTO_ADJUST = 'auto-adjust',
   CREDIT_REAPPLICATION = 'credit-reapplication',
   REMITTANCE_IMPORT = 'remittance-import',
+  KPI_SNAPSHOT = 'kpi-snapshot',
 }

@@ -27,11 +27,12 @@ const APP_PRIVILEGES: Record<string, string> = {
   remittance_provider_adjustment: 'SELECT, INSERT',
   claim: 'SELECT, INSERT, UPDATE',
   unclaimed_property_rule: 'SELECT, INSERT, UPDATE, DELETE',
+  kpi_snapshot: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 
 /** SECURITY DEFINER functions the app role may call (each returns ids only). */
-const APP_FUNCTIONS = ['unfinished_job_runs(interval)', 'open_credit_buckets()'];
+const APP_FUNCTIONS = ['unfinished_job_runs(interval)', 'open_credit_buckets()', 'snapshot_tenant_ids()'];
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -8,6 +8,7 @@ import { AccountResolver } from '../../resolvers/account.resolver.js';
 import { CreditResolver } from '../../resolvers/credit.resolver.js';
 import { JobResolver } from '../../resolvers/job.resolver.js';
 import { KpiResolver } from '../../resolvers/kpi.resolver.js';
+import { KpiTrendResolver } from '../../resolvers/kpi-trend.resolver.js';
 import { LedgerResolver } from '../../resolvers/ledger.resolver.js';
 import { PayerResolver } from '../../resolvers/payer.resolver.js';
 import { FindingResolver, OwnerPortionResolver } from '../../resolvers/finding.resolver.js';
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   FindingResolver,
   OwnerPortionResolver,
   KpiResolver,
+  KpiTrendResolver,
   JobResolver,
   WorklistResolver,
   RefundResolver,
