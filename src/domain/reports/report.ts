@@ -107,8 +107,17 @@ export function csvHeader<R>(columns: readonly ReportColumn<R>[]): string {
   return columns.map((c) => csvField(c.name)).join(',') + '\r\n';
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) gets a
+ * leading apostrophe (OWASP's CSV-injection advice); amounts, counts and instants are never text.
+ */
+function defused(value: Cell): string {
+  const out = cellText(value);
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(out) ? `'${out}` : out;
+}
+
 export function csvLine<R>(columns: readonly ReportColumn<R>[], row: R): string {
-  return columns.map((c) => csvField(cellText(c.value(row)))).join(',') + '\r\n';
+  return columns.map((c) => csvField(defused(c.value(row)))).join(',') + '\r\n';
 }
 
 // Helpers for fromDb: pg gives numeric as text, timestamptz as Date (or text), integers as numbers.
