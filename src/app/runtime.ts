@@ -15,6 +15,7 @@ import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { reportRoutes, type ReportRoutes } from './report-routes.js';
+import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
@@ -108,7 +109,15 @@ export class Runtime {
   async serveHttp(port = this.config.port, server?: http.Server): Promise<HttpServer> {
     const schema = await createSchema(this.services);
     const verifier = createTokenVerifier(this.config);
-    this.reports = reportRoutes({ verifier, appDatabaseUrl: this.config.appDatabaseReplicaUrl ?? this.config.appDatabaseUrl, orm: this.orm, audit: this.services.audit, logger: this.logger });
+    this.reports = reportRoutes({
+      verifier,
+      appDatabaseUrl: this.config.appDatabaseReplicaUrl ?? this.config.appDatabaseUrl,
+      orm: this.orm,
+      audit: this.services.audit,
+      tenants: this.services.tenants,
+      logger: this.logger,
+      rateLimit: { limiter: new LeakyBucketLimiter(this.redis), limits: this.config.limits, keyPrefix: this.config.queuePrefix },
+    });
     this.http = await createHttpServer({
       schema,
       orm: this.orm,
