@@ -7,6 +7,11 @@ export interface AppConfig {
   databaseUrl: string;
   /** Connection the API and workers use: a non-superuser role without BYPASSRLS that owns nothing. */
   appDatabaseUrl: string;
+  /**
+   * Optional read replica (the same app role on a PostgreSQL hot standby): KPI, trend and report
+   * reads go there in read-only transactions; everything else stays on the primary.
+   */
+  appDatabaseReplicaUrl?: string;
   redisUrl: string;
   port: number;
   jwtSecret: string;
@@ -91,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/credit_balance', ['postgres:', 'postgresql:']);
   const appDatabaseUrl = url(env, 'APP_DATABASE_URL', defaultAppUrl(databaseUrl), ['postgres:', 'postgresql:']);
+  const appDatabaseReplicaUrl = env.APP_DATABASE_REPLICA_URL ? url(env, 'APP_DATABASE_REPLICA_URL', '', ['postgres:', 'postgresql:']) : undefined;
   const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
 
   const portText = env.PORT ?? '4000';
@@ -139,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobSweepMs: int(env, 'JOB_SWEEP_MS', 30_000, 500, 3_600_000),
     databaseUrl,
     appDatabaseUrl,
+    appDatabaseReplicaUrl,
     redisUrl,
     port,
     jwtSecret,

@@ -77,5 +77,6 @@ say(`  ${token}`);
 say(`Try:`);
 say(`  curl -s localhost:${port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
 say(`    -d '{"query":"{ creditKpis { creditBalanceTotal openCredits over90Share } credits(first: 3) { edges { node { amount agingBucket account { accountNumber } } } } }"}'`);
+say(`  curl -s 'localhost:${port}/reports/credit-balance.csv?locations=MAIN' -H "authorization: Bearer $TOKEN" | head   # reports as CSV`);
 say('Serving; Ctrl-C to stop.');
 runUntilSignal(runtime);

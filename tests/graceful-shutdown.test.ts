@@ -28,9 +28,10 @@ it('finishes an in-flight batch after SIGTERM, then exits cleanly', async () => 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    // /healthz answers as soon as the process listens; /readyz once it serves the API.
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (i > 300) throw new Error('API did not start');
+    if (i > 600) throw new Error('API did not become ready');
     await new Promise((r) => setTimeout(r, 100));
   }
   const token = await app.token('clinic-s', [Role.ADMIN]);

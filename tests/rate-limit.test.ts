@@ -50,3 +50,16 @@ it('throttles a token, then the whole tenant, with 429, the cost and when to ret
   const other = await app.token('clinic-s', [Role.ANALYST], 'alice');
   expect((await app.post(other, PAYERS)).status).toBe(200);
 });
+
+it('takes a CSV report download from the same buckets: the whole token bucket at most, then 429', async () => {
+  const carol = await app.token('clinic-csv', [Role.ANALYST], 'carol');
+  const download = () => fetch(`${app.url}/reports/credit-balance.csv`, { headers: { authorization: `Bearer ${carol}` } });
+  const first = await download();
+  expect(first.status).toBe(200);
+  await first.text();
+  const second = await download();
+  expect(second.status).toBe(429);
+  expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+  const body = (await second.json()) as { errors: { extensions: Record<string, unknown> }[] };
+  expect(body.errors[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', cost: 100 });
+});

@@ -244,6 +244,12 @@ describe('importRemittance', () => {
     expect(r.eraPaymentsNotInLedger.totalCount).toBe(0);
   });
 
+  it('reports text that is not X12 as a file error and posts nothing', async () => {
+    const { result } = await importEra('hello, this is not an ERA\n', 'notes.txt');
+    expect(result).toMatchObject({ acceptedSets: [], rejectedSets: [], entriesPosted: 0 });
+    expect(result.fileErrors).toEqual([expect.objectContaining({ code: 'NOT_X12' })]);
+  });
+
   it('refuses files over 20 MB and empty content with BAD_USER_INPUT, and needs a job role', async () => {
     const big = await app.gql(admin, IMPORT, { content: 'x'.repeat(20 * 1024 * 1024 + 1), fileName: 'big.835' });
     expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'content' });

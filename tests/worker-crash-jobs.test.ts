@@ -1,9 +1,10 @@
 import { Role } from '../src/domain/context/role.js';
 import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.js';
 import { WorkerProcesses } from './support/worker-process.js';
+import { writeEra, type EraClaimSpec } from '../src/domain/remittance/era-writer.js';
 
 /**
- * Credit detection and the guarantor-wide re-application, each with its worker SIGKILLed while the
+ * Credit detection, the guarantor-wide re-application and an 835 import, each with its worker SIGKILLed while the
  * run is under way: nothing of the killed attempt is visible, a new worker completes the run, and
  * the result holds exactly once (auto-adjust has its own test in worker-crash.test.ts).
  */
@@ -85,3 +86,35 @@ it('re-application killed between batches: no transfer of the killed attempt sur
   expect(owed).toEqual({ left15: GUARANTORS, n: GUARANTORS });
   await workers.kill(worker);
 }, 180_000);
+
+it('835 import killed mid-run: no entry of the killed attempt survives, a new worker posts each claim once', async () => {
+  const CLAIMS = 3000;
+  await app.ok(admin, UPSERT_PAYER, { input: { code: 'ERAPAY', name: 'ERA Payer', kind: 'COMMERCIAL' } });
+  const charges = Array.from({ length: CLAIMS }, (_, i) =>
+    entry({ externalId: `era-chg-${i}`, accountNumber: `E-${i}`, patientId: `EP-${i}`, payerCode: 'ERAPAY', amount: '100.00', postedAt: day(30), claimNumber: `ICN${i}` }),
+  );
+  for (let i = 0; i < charges.length; i += 5000) await app.ok(admin, POST_ENTRIES, { entries: charges.slice(i, i + 5000) });
+  const claims: EraClaimSpec[] = Array.from({ length: CLAIMS }, (_, i) => ({
+    pcn: `E-${i}`, charge: '100.00', paid: '70.00', patientResponsibility: '10.00', icn: `ICN${i}`,
+    lines: [{ code: '99213', charge: '100.00', paid: '70.00', date: '20260110', cas: [['CO', '45', '20.00'], ['PR', '1', '10.00']] }],
+  }));
+  const content = writeEra([
+    { payerId: 'ERAPAY', trace: 'CRASH-1', claims: claims.slice(0, CLAIMS / 2), paymentDate: '20260115' },
+    { payerId: 'ERAPAY', trace: 'CRASH-2', claims: claims.slice(CLAIMS / 2), paymentDate: '20260115' },
+  ]);
+  const { importRemittance: run } = await app.ok(admin, 'mutation($c: String!) { importRemittance(content: $c, fileName: "crash.835", idempotencyKey: "crash") { id } }', { c: content });
+  await killWhenRunning(run.id, false);
+  expect((await app.ownerQuery(`select count(*)::int as n from ledger_entry where external_id like 'era:%'`))[0].n).toBe(0);
+
+  const worker = workers.start();
+  const done = await app.waitForJob(admin, run.id, 150_000);
+  expect(done.state).toBe('COMPLETED');
+  const [posted] = await app.ownerQuery(`select count(*)::int as n, count(distinct external_id)::int as keys,
+                                                count(*) filter (where kind = 'PAYMENT')::int as payments, sum(amount)::text as net
+                                           from ledger_entry where external_id like 'era:%'`);
+  expect(posted).toEqual({ n: 2 * CLAIMS, keys: 2 * CLAIMS, payments: CLAIMS, net: (-90 * CLAIMS).toFixed(2) });
+  const [owed] = await app.ownerQuery(`select count(*) filter (where b.balance = 10)::int as n
+                                         from account_balance b join account a on a.id = b.account_id where a.account_number like 'E-%'`);
+  expect(owed.n).toBe(CLAIMS);
+  await workers.kill(worker);
+}, 240_000);

@@ -24,6 +24,8 @@ import { dashboardRouter } from './dashboard.js';
 export interface HttpServerDeps {
   schema: GraphQLSchema;
   orm: MikroORM;
+  /** The read replica's ORM, when configured: reporting reads go there (RequestContext.reads). */
+  readOrm?: MikroORM;
   redis: Redis;
   verifier: TokenVerifier;
   logger: Logger;
@@ -113,7 +115,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
-        return new RequestContext(actor, new UnitOfWork(deps.orm, actor.tenantId), requestId);
+        const reads = deps.readOrm ? new UnitOfWork(deps.readOrm, actor.tenantId, { readOnly: true }) : undefined;
+        return new RequestContext(actor, new UnitOfWork(deps.orm, actor.tenantId), requestId, undefined, reads);
       },
     }),
   );

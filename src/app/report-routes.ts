@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Actor } from '../domain/context/request-context.js';
+import { RequestContext, type Actor } from '../domain/context/request-context.js';
+import type { TenantService } from '../domain/tenancy/tenant.service.js';
 import type { Role } from '../domain/context/role.js';
 import { DomainError } from '../domain/errors.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
@@ -13,6 +14,8 @@ import { AuthenticationFailed, type TokenVerifier } from '../infra/auth/jwt.js';
 import { UnitOfWork } from '../infra/db/unit-of-work.js';
 import { streamRows } from '../infra/db/row-stream.js';
 import type { Logger } from '../infra/logger.js';
+import type { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
+import type { ApiLimits } from '../config.js';
 import { READ_PHI } from '../resolvers/access.js';
 import { REPORT_ROUTES, type QueryParams } from './report-params.js';
 
@@ -21,13 +24,22 @@ export interface ReportRoutesDeps {
   appDatabaseUrl: string;
   orm: MikroORM;
   audit: AuditService;
+  tenants: TenantService;
   logger: Logger;
+  /** The GraphQL API's leaky buckets: a download takes CSV_COST points from the tenant's and the token's. */
+  rateLimit?: { limiter: LeakyBucketLimiter; limits: ApiLimits; keyPrefix: string };
 }
 
 export interface ReportRoutes {
   router: express.Router;
   close(): Promise<void>;
 }
+
+/**
+ * What a download costs in rate-limit points: a 500-row page of 20 fields costs 10,000 in GraphQL.
+ * Capped at the token bucket's capacity, so a full bucket always allows one download.
+ */
+const CSV_COST = 10_000;
 
 /** Rows are sent in chunks of about this many characters: one write per row would dominate. */
 const CHUNK = 65_536;
@@ -83,15 +95,34 @@ export function reportRoutes(deps: ReportRoutesDeps): ReportRoutes {
       if (error instanceof DomainError) return fail(res, 400, error.code, error.message, error.details.field as string | undefined);
       throw error;
     }
+    if (deps.rateLimit) {
+      const { limiter, limits, keyPrefix } = deps.rateLimit;
+      const cost = Math.min(CSV_COST, limits.tokenCapacity, limits.tenantCapacity);
+      const outcome = await limiter.take(
+        [
+          { key: `${keyPrefix}:ratelimit:tenant:${actor.tenantId}`, capacity: limits.tenantCapacity, restorePerSecond: limits.tenantRestorePerSecond },
+          { key: `${keyPrefix}:ratelimit:token:${actor.tenantId}:${actor.id}`, capacity: limits.tokenCapacity, restorePerSecond: limits.tokenRestorePerSecond },
+        ],
+        cost,
+      );
+      if (!outcome.allowed) {
+        const retryAfterSeconds = Math.ceil(outcome.retryAfterMs / 1000);
+        res.setHeader('retry-after', String(retryAfterSeconds));
+        res.status(429).json({
+          errors: [{ message: `Rate limit: a report download costs ${cost} and only ${outcome.remaining} points are left; retry in ${retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED', cost, remaining: outcome.remaining, retryAfterSeconds } }],
+        });
+        return;
+      }
+    }
     const def = route.def as ReportDefinition<unknown, unknown>;
     const columns = visibleColumns(def, actor.roles.some((r) => (READ_PHI as Role[]).includes(r)));
     const phiFields = columns.filter((c) => c.phi).map((c) => c.name);
     if (phiFields.length) {
-      await UnitOfWork.run(deps.orm, actor.tenantId, (uow) =>
-        deps.audit.append(uow, actor.tenantId, actor.id, [
-          { action: 'phi.read', subjectType: 'report', subjectId: requestId, after: { report: name, params, fields: phiFields } },
-        ]),
-      );
+      await UnitOfWork.run(deps.orm, actor.tenantId, async (uow) => {
+        const ctx = new RequestContext(actor, uow, requestId);
+        await deps.tenants.ensure(ctx); // a tenant's first request may be this one
+        await deps.audit.record(ctx, { action: 'phi.read', subjectType: 'report', subjectId: requestId, after: { report: name, params, fields: phiFields } });
+      });
     }
     const asOf = new Date();
     res.status(200);

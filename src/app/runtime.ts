@@ -15,6 +15,7 @@ import { createHttpServer, type HttpServer } from './http-server.js';
 import { createServices, type Services } from './services.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { reportRoutes, type ReportRoutes } from './report-routes.js';
+import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 import { Metrics } from '../infra/metrics.js';
 import { JobKind } from '../domain/jobs/job-state.js';
 import { sql } from 'kysely';
@@ -38,6 +39,8 @@ export class Runtime {
     readonly config: AppConfig,
     readonly logger: Logger,
     readonly orm: MikroORM,
+    /** The read replica's ORM (APP_DATABASE_REPLICA_URL), if any. */
+    readonly readOrm: MikroORM | undefined,
     readonly redis: Redis,
     readonly scheduler: BullJobScheduler,
     readonly services: Services,
@@ -93,7 +96,10 @@ export class Runtime {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     redis.on('error', connectionErrorLogger(logger, 'redis connection error'));
     const scheduler = new BullJobScheduler(bullConnection(config.redisUrl), config.queuePrefix, connectionErrorLogger(logger, 'queue connection error'));
-    return new Runtime(config, logger, orm, redis, scheduler, createServices(scheduler, { autoAdjustBatch: config.autoAdjustBatch, reapplyBatch: config.reapplyBatch }));
+    // The replica's pool connects lazily: a replica that is down fails reporting reads with
+    // SERVICE_UNAVAILABLE, never the start or the primary's work.
+    const readOrm = config.appDatabaseReplicaUrl ? await createOrm({ url: config.appDatabaseReplicaUrl, applicationName: 'credit-balance-replica' }) : undefined;
+    return new Runtime(config, logger, orm, readOrm, redis, scheduler, createServices(scheduler, { autoAdjustBatch: config.autoAdjustBatch, reapplyBatch: config.reapplyBatch }));
   }
 
   /**
@@ -103,10 +109,19 @@ export class Runtime {
   async serveHttp(port = this.config.port, server?: http.Server): Promise<HttpServer> {
     const schema = await createSchema(this.services);
     const verifier = createTokenVerifier(this.config);
-    this.reports = reportRoutes({ verifier, appDatabaseUrl: this.config.appDatabaseUrl, orm: this.orm, audit: this.services.audit, logger: this.logger });
+    this.reports = reportRoutes({
+      verifier,
+      appDatabaseUrl: this.config.appDatabaseReplicaUrl ?? this.config.appDatabaseUrl,
+      orm: this.orm,
+      audit: this.services.audit,
+      tenants: this.services.tenants,
+      logger: this.logger,
+      rateLimit: { limiter: new LeakyBucketLimiter(this.redis), limits: this.config.limits, keyPrefix: this.config.queuePrefix },
+    });
     this.http = await createHttpServer({
       schema,
       orm: this.orm,
+      readOrm: this.readOrm,
       redis: this.redis,
       verifier,
       logger: this.logger,
@@ -148,5 +163,6 @@ export class Runtime {
     await this.scheduler.close();
     this.redis.disconnect();
     await this.orm.close(true);
+    await this.readOrm?.close(true);
   }
 }

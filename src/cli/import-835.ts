@@ -85,6 +85,8 @@ try {
         `claims ${r.claims.posted} posted, ${r.claims.reversed} reversed, ${r.claims.denied} denied, ${r.claims.unmatched} unmatched; ` +
         `${r.entriesPosted} entries posted, ${r.warningCount} warnings; ${seconds.toFixed(1)} s`,
     );
+    for (const e of r.fileErrors) console.error(`  file error: ${e.message}`);
+    if (r.fileErrors.length) failed = true;
     for (const set of r.rejectedSets.slice(0, 5)) {
       console.error(`  rejected set ${set.controlNumber ?? set.setIndex + 1} (${set.reason}): ${set.errors?.slice(0, 3).map((e) => e.message).join('; ')}`);
     }

@@ -28,12 +28,14 @@ export class TestApp {
   ) {}
 
   /** `postgresUrl` points at another PostgreSQL server (a test's private one) than the shared one. */
-  static async start(options: { workers?: boolean; env?: Record<string, string>; postgresUrl?: string } = {}): Promise<TestApp> {
+  /** `replica`: reporting reads through the replica pool (application_name `credit-balance-replica`), here on the same database. */
+  static async start(options: { workers?: boolean; env?: Record<string, string>; postgresUrl?: string; replica?: boolean } = {}): Promise<TestApp> {
     const dbName = `cbs_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: testOwnerUrl(dbName, options.postgresUrl),
       APP_DATABASE_URL: testAppUrl(dbName, options.postgresUrl),
+      ...(options.replica ? { APP_DATABASE_REPLICA_URL: testAppUrl(dbName, options.postgresUrl) } : {}),
       REDIS_URL: testRedisUrl,
       QUEUE_PREFIX: `test-${randomUUID()}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

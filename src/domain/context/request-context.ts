@@ -25,13 +25,22 @@ export class RequestContext {
     this.phiFields.add(field);
   }
 
+  /**
+   * Where reporting reads (KPIs, trends, reports) run: a read-only unit on the read replica when
+   * one is configured, else the request's own unit (same transaction, same snapshot).
+   */
+  readonly reads: UnitOfWork;
+
   constructor(
     readonly actor: Actor,
     readonly uow: UnitOfWork,
     readonly requestId: string,
     /** The request's "now": every age and deadline in one response is relative to the same instant. */
     readonly now: Date = new Date(),
-  ) {}
+    reads?: UnitOfWork,
+  ) {
+    this.reads = reads ?? uow;
+  }
 
   get tenantId(): string {
     return this.actor.tenantId;

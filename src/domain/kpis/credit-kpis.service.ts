@@ -93,7 +93,7 @@ export class CreditKpiService {
          and ${payerMatch(sql`c.refund_payer_id`)}`;
 
     // One round trip for the three aggregates (amounts stay exact: text inside the JSON).
-    const row = await ctx.uow.one<{ buckets: { bucket: AgingBucket; n: number; amount: string }[] | null; ar: { ar: string }; sla: { on_time: number; resolved: number } }>(sql`
+    const row = await ctx.reads.one<{ buckets: { bucket: AgingBucket; n: number; amount: string }[] | null; ar: { ar: string }; sla: { on_time: number; resolved: number } }>(sql`
       select (select json_agg(b) from (${bucketsSql}) b) as buckets,
              (select row_to_json(a) from (${arSql}) a) as ar,
              (select row_to_json(s) from (${slaSql}) s) as sla`);

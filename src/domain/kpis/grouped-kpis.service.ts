@@ -106,7 +106,7 @@ export class GroupedKpiService {
     const age = ageDaysSql(sql`c.originated_at`, asOf);
     const hours = sql`extract(epoch from (c.resolved_at - c.identified_at)) / 3600`;
 
-    const rows = await ctx.uow.rows<Record<string, string | number | null>>(sql`
+    const rows = await ctx.reads.rows<Record<string, string | number | null>>(sql`
       with base as (
         select c.*, ${key} as key, c.status in (${ACTIVE}) as is_open, ${age} as age,
                c.resolved_at >= ${since} and c.resolved_at <= ${asOf} as resolved_in_window,
@@ -142,7 +142,7 @@ export class GroupedKpiService {
              count(*) filter (where undone and resolved_at is null and updated_at >= ${since} and updated_at <= ${asOf})::integer as undone_reopened
         from base c group by key order by key`);
 
-    const refunds = await ctx.uow.rows<{ key: string; decided: number; approved: number }>(sql`
+    const refunds = await ctx.reads.rows<{ key: string; decided: number; approved: number }>(sql`
       select ${key} as key,
              count(*) filter (where r.status <> 'REQUESTED')::integer as decided,
              count(*) filter (where r.status in ('APPROVED', 'ISSUED', 'VOIDED'))::integer as approved

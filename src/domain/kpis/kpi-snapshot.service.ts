@@ -38,6 +38,11 @@ export function dayChunks(from: IsoDay, to: IsoDay, size = SNAPSHOT_CHUNK_DAYS):
   return chunks;
 }
 
+/** A day's as-of instant: its last microsecond (UTC), or now for today. */
+function asOfSql(day: IsoDay, now: Date): RawBuilder<unknown> {
+  return sql`least(((${day}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+}
+
 /** The UTC day an entry counts from; entries dated after now count from no day of a range. */
 function dayOfSql(at: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
   return sql`(case when ${at} > ${now}::timestamptz then 'infinity'::date else (${at} at time zone 'UTC')::date end)`;
@@ -57,8 +62,9 @@ export class KpiSnapshotService {
   /**
    * Computes and upserts the snapshots of every day in [from, to], set-based: gross A/R of every
    * day in one pass over the entries posted since `from`, the negative stretches of the accounts
-   * in one pass over their entries, then the credits a month of days per statement. Then drops rows of those days that this computation no longer produced (a group
-   * that emptied). Rewriting a day replaces its rows: nothing is ever counted twice.
+   * in one pass over their entries, then the credits a month of days per statement. Then drops
+   * rows of those days that this computation no longer produced (a group that emptied). Rewriting
+   * a day replaces its rows: nothing is ever counted twice.
    */
   async write(
     db: SqlRunner,
@@ -96,7 +102,7 @@ export class KpiSnapshotService {
    * posted since `from` gives every day of the range.
    */
   private async receivables(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<void> {
-    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const firstAsOf = asOfSql(from, now);
     const noPayer = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
     // A bulk pass over accounts and entries: right after an import (no statistics yet) the planner
     // chose nested loops here and took a minute on 10k accounts; hash joins take a second.
@@ -139,8 +145,8 @@ export class KpiSnapshotService {
    * negative now, or holding a credit row that meets the range. One pass over their entries.
    */
   private async negativeSteps(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<void> {
-    const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
-    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const lastAsOf = asOfSql(to, now);
+    const firstAsOf = asOfSql(from, now);
     await db.affected(sql`
       create temp table snap_steps on commit drop as
       with accts as (
@@ -176,8 +182,8 @@ export class KpiSnapshotService {
 
   /** Upserts the rows of [from, to] (a chunk), reading A/R from snap_ar. Returns the rows written. */
   private async writeDays(db: SqlRunner, t: string, from: IsoDay, to: IsoDay, now: Date): Promise<number> {
-    const lastAsOf = sql`least(((${to}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
-    const firstAsOf = sql`least(((${from}::date + 1)::timestamp at time zone 'UTC') - interval '1 microsecond', ${now}::timestamptz)`;
+    const lastAsOf = asOfSql(to, now);
+    const firstAsOf = asOfSql(from, now);
     const dayOf = (at: RawBuilder<unknown>) => dayOfSql(at, now);
     const age = ageDaysAtSql(sql`o.originated_at`, sql`o.as_of`);
     const bucket = agingBucketSql(age);

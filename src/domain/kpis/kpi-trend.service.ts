@@ -69,7 +69,7 @@ export class KpiTrendService {
     const unit = sql.lit(UNIT[query.interval]);
     const period = sql`date_trunc(${unit}, s.snapshot_date::timestamp)::date`;
     const buckets = sql.join(BUCKET_COLUMNS.map(({ column }) => sql`${sql.ref(`${column}_count`)}, ${sql.ref(`${column}_amount`)}::text as ${sql.ref(`${column}_amount`)}`));
-    const rows = await ctx.uow.rows<Record<string, string | number | Date | null>>(sql`
+    const rows = await ctx.reads.rows<Record<string, string | number | Date | null>>(sql`
       select * from (
         select ${period}::text as period, s.snapshot_date::text as snapshot_date, s.as_of, s.group_key,
                s.accounts_receivable::text as accounts_receivable, s.credit_count, s.credit_total::text as credit_total,

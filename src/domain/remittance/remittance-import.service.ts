@@ -47,6 +47,8 @@ export interface RemittanceImportResult {
   rejectedSets: SetSummary[];
   /** Sets whose payer + TRN trace an earlier remittance already carried: nothing posted. */
   duplicateSets: SetSummary[];
+  /** Problems outside any set that lost data: text that is not X12, segments between sets. */
+  fileErrors: StoredIssue[];
   /** File-level and per-set warnings (balancing, envelopes), at most 200 listed. */
   warnings: StoredIssue[];
   warningCount: number;
@@ -116,6 +118,7 @@ export class RemittanceImportService {
       acceptedSets: [],
       rejectedSets: [],
       duplicateSets: [],
+      fileErrors: [],
       warnings: [],
       warningCount: 0,
       claims: { total: 0, posted: 0, reversed: 0, denied: 0, unmatched: 0 },
@@ -145,6 +148,7 @@ export class RemittanceImportService {
       }
     };
     warn(parsed.issues);
+    result.fileErrors = parsed.issues.filter((i) => i.severity === 'error').map(storedIssue);
     const payers = new Map(
       (await db.rows<{ id: string; code: string }>(sql`select id, code from payer where tenant_id = ${tenantId}`)).map((p) => [p.code, p.id]),
     );

@@ -9,7 +9,7 @@ export class ReportService {
    */
   async page<P, R>(ctx: RequestContext, def: ReportDefinition<P, R>, params: P, first?: number | null, after?: string | null): Promise<ReportPage<R>> {
     const limit = first ?? 50;
-    const raw = await ctx.uow.rows(reportPageQuery(def, ctx.tenantId, params, ctx.now, limit, after));
+    const raw = await ctx.reads.rows(reportPageQuery(def, ctx.tenantId, params, ctx.now, limit, after));
     return toPage(def, raw, limit);
   }
 }

@@ -39,9 +39,9 @@ export interface ReportPage<R> {
 
 export const MAX_REPORT_PAGE = 500;
 
+/** The cursor of a page row: its keys as PostgreSQL's own text (a JS Date would lose microseconds). */
 function encodeCursor(row: Record<string, unknown>): string {
-  const key = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-  return Buffer.from(JSON.stringify([key(row.sort_key), key(row.row_id)])).toString('base64url');
+  return Buffer.from(JSON.stringify([String(row.cursor_sort_key), String(row.cursor_row_id)])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): [string, string] {
@@ -75,7 +75,8 @@ export function reportPageQuery<P, R>(
   const from = after ? decodeCursor(after) : null;
   const seek = from ? sql`where (r.sort_key, r.row_id) > (cast(${from[0]} as ${sql.raw(k1)}), cast(${from[1]} as ${sql.raw(k2)}))` : sql``;
   return sql<Record<string, unknown>>`
-    select * from (${def.query(tenantId, params, asOf)}) r ${seek} order by r.sort_key, r.row_id limit ${first + 1}`;
+    select r.*, r.sort_key::text as cursor_sort_key, r.row_id::text as cursor_row_id
+      from (${def.query(tenantId, params, asOf)}) r ${seek} order by r.sort_key, r.row_id limit ${first + 1}`;
 }
 
 export function toPage<P, R>(def: ReportDefinition<P, R>, raw: Record<string, unknown>[], first: number): ReportPage<R> {
@@ -106,8 +107,17 @@ export function csvHeader<R>(columns: readonly ReportColumn<R>[]): string {
   return columns.map((c) => csvField(c.name)).join(',') + '\r\n';
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) gets a
+ * leading apostrophe (OWASP's CSV-injection advice); amounts, counts and instants are never text.
+ */
+function defused(value: Cell): string {
+  const out = cellText(value);
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(out) ? `'${out}` : out;
+}
+
 export function csvLine<R>(columns: readonly ReportColumn<R>[], row: R): string {
-  return columns.map((c) => csvField(cellText(c.value(row)))).join(',') + '\r\n';
+  return columns.map((c) => csvField(defused(c.value(row)))).join(',') + '\r\n';
 }
 
 // Helpers for fromDb: pg gives numeric as text, timestamptz as Date (or text), integers as numbers.

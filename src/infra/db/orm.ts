@@ -21,6 +21,8 @@ export interface OrmOptions {
   url: string;
   poolMax?: number;
   debug?: boolean;
+  /** How the pool's connections name themselves in pg_stat_activity. @defaultValue 'credit-balance' */
+  applicationName?: string;
 }
 
 /**
@@ -49,12 +51,13 @@ function releaseClientsWhoseConnectionEnds(pool: pg.Pool): void {
   });
 }
 
-export function ormConfig({ url, poolMax = 10, debug = false }: OrmOptions): Options {
+export function ormConfig({ url, poolMax = 10, debug = false, applicationName = 'credit-balance' }: OrmOptions): Options {
   return defineConfig({
     clientUrl: url,
     driverOptions: {
       // Waiting for a pooled connection fails after 10 s (SERVICE_UNAVAILABLE), never hangs.
       connectionTimeoutMillis: 10_000,
+      application_name: applicationName,
       onPoolCreated: releaseClientsWhoseConnectionEnds,
     },
     entities: ENTITIES,

@@ -17,14 +17,19 @@ export class UnitOfWork implements SqlRunner {
   private finished = false;
   private readonly afterCommitHooks: (() => Promise<void> | void)[] = [];
 
-  constructor(orm: MikroORM, readonly tenantId: string) {
+  /** `readOnly`: a READ ONLY transaction (reporting reads, e.g. on a replica). */
+  constructor(
+    orm: MikroORM,
+    readonly tenantId: string,
+    private readonly options: { readOnly?: boolean } = {},
+  ) {
     this.em = orm.em.fork({ session: { variables: { 'app.tenant_id': tenantId } } });
   }
 
   /** The EntityManager, inside the unit's transaction. */
   async tx(): Promise<EntityManager> {
     if (this.finished) throw new Error('unit of work already finished');
-    this.begun ??= this.em.begin();
+    this.begun ??= this.em.begin(this.options.readOnly ? { readOnly: true } : {});
     await this.begun;
     return this.em;
   }

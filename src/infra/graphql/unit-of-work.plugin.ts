@@ -23,6 +23,8 @@ export function unitOfWorkPlugin(logger: Logger, audit: AuditService, orm: Mikro
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
+          // A separate read-only unit (replica) has nothing to commit: end it first, whatever happens.
+          if (contextValue.reads !== contextValue.uow) await contextValue.reads.rollback().catch(() => undefined);
           const uow = contextValue.uow;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           if (body?.errors?.length) {
