@@ -48,8 +48,13 @@ serv.addTo(server);
 await pgl.getSchema();
 server.listen(config.port, () => process.stdout.write('ready\n'));
 
+// Stops accepting, then gives requests whose client already hung up (the end of an autocannon
+// run) a few seconds to finish before the pool closes under them.
 const stop = () => {
   server.close();
-  void Promise.resolve(pgl.release()).then(() => pool.end()).finally(() => process.exit(0));
+  void new Promise((r) => setTimeout(r, 3_000))
+    .then(() => pgl.release())
+    .then(() => pool.end())
+    .finally(() => process.exit(0));
 };
 process.once('SIGTERM', stop).once('SIGINT', stop);
