@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selects } from '../infra/graphql/selection.js';
 import type { Services } from '../app/services.js';
 import { accountLoader } from '../domain/accounts/account.loader.js';
 import type { RequestContext } from '../domain/context/request-context.js';
@@ -35,12 +37,14 @@ export class CreditResolver {
     @Arg('filter', () => CreditFilter, { nullable: true }) filter?: CreditFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<CreditConnection> {
-    const page = await this.services.credits.list(ctx, filter ?? {}, first, after);
+    const page = await this.services.credits.list(ctx, filter ?? {}, first, after, { count: !info || selects(info, 'totalCount') });
     return {
       edges: page.edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
+      // Not selected when null: never serialized.
+      totalCount: page.totalCount ?? 0,
     };
   }
 

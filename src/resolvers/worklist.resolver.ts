@@ -41,7 +41,7 @@ export class WorklistResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CreditConnection> {
     const page = await this.services.worklists.credits(ctx, worklist.id, first, after);
-    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
+    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount ?? 0 };
   }
 
   @Authorized(CONFIGURE)

@@ -21,26 +21,35 @@ export interface CreditQuery {
 
 export interface CreditPage {
   edges: { node: Credit; cursor: string }[];
-  totalCount: number;
+  /** Null when not asked for. */
+  totalCount: number | null;
   hasNextPage: boolean;
   endCursor: string | null;
 }
 
 /**
  * A keyset page of credits (MikroORM's findByCursor: order-by values + id, limit + 1), shared by
- * every credit list of the API; `first` is capped and a foreign cursor is bad input.
+ * every credit list of the API; `first` is capped and a foreign cursor is bad input. The total
+ * count is a second query over the whole filtered set: only when `count` (the client asked).
  */
-export async function pageCredits(ctx: RequestContext, where: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'>, first?: number | null, after?: string | null): Promise<CreditPage> {
+export async function pageCredits(
+  ctx: RequestContext,
+  where: Record<string, unknown>,
+  orderBy: Record<string, 'asc' | 'desc'>,
+  first?: number | null,
+  after?: string | null,
+  count = true,
+): Promise<CreditPage> {
   const limit = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
     throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
   }
   const em = await ctx.uow.tx();
   try {
-    const cursor = await em.findByCursor(Credit, { where, first: limit, after: after ?? undefined, orderBy, includeCount: true });
+    const cursor = await em.findByCursor(Credit, { where, first: limit, after: after ?? undefined, orderBy, includeCount: count });
     return {
       edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
-      totalCount: cursor.totalCount,
+      totalCount: count ? (cursor.totalCount ?? null) : null,
       hasNextPage: cursor.hasNextPage,
       endCursor: cursor.endCursor,
     };
@@ -60,8 +69,8 @@ export class CreditService {
    * A page of credits, oldest origination first, with keyset cursors over (originatedAt, id):
    * stable under concurrent inserts and as fast on page 1,000 as on page 1.
    */
-  async list(ctx: RequestContext, query: CreditQuery, first?: number | null, after?: string | null): Promise<CreditPage> {
-    return pageCredits(ctx, await this.where(ctx, query), { originatedAt: 'asc', id: 'asc' }, first, after);
+  async list(ctx: RequestContext, query: CreditQuery, first?: number | null, after?: string | null, options: { count?: boolean } = {}): Promise<CreditPage> {
+    return pageCredits(ctx, await this.where(ctx, query), { originatedAt: 'asc', id: 'asc' }, first, after, options.count ?? true);
   }
 
   async byId(ctx: RequestContext, id: string): Promise<Credit | null> {
