@@ -204,6 +204,7 @@ export class RemittanceImportService {
       }
       const payerId = payers.get(payerCode)!;
       summary.payerCode = payerCode;
+      await store.settle(); // a failed background write is reported as itself
       const seen = await db.one<{ id: string }>(sql`
         select id from remittance where tenant_id = ${tenantId} and payer_id = ${payerId}
            and trace_number = ${r.trace.traceNumber} and status = 'ACCEPTED'`);
