@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -47,6 +49,32 @@ async function* accountRecords(claims: number): AsyncGenerator<string[]> {
   }
 }
 
+/**
+ * CPU time (ms) so far of the PostgreSQL backends connected to the bench database, read from
+ * /proc (same machine): with Node's own CPU time it tells work from waiting for a shared core.
+ * Null where /proc is not readable (another host, another OS).
+ */
+async function backendCpuMs(owner: pg.Client): Promise<Map<number, number> | null> {
+  const { rows } = await owner.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+  const cpu = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, 100 ticks/s
+    }
+  } catch {
+    return null;
+  }
+  return cpu;
+}
+
+function cpuSpent(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
+
 export async function bench835(claims: number, record: Record835): Promise<void> {
   const base = loadConfig();
   const dbUrl = new URL(base.databaseUrl);
@@ -59,27 +87,29 @@ export async function bench835(claims: number, record: Record835): Promise<void>
   await admin.end();
   const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), APP_DATABASE_URL: appUrl.toString(), QUEUE_PREFIX: 'bench-835', LOG_LEVEL: 'warn' });
   const runtime = await Runtime.start(config);
+  const owner = new pg.Client({ connectionString: config.databaseUrl });
   try {
     await runtime.startWorkers();
     await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.payers.upsert(ctx, { code: PAYER, name: 'Bench payer', kind: PayerKind.COMMERCIAL }));
     await importLedgerRecords(config.appDatabaseUrl, TENANT, accountRecords(claims), {}, 1);
-    const owner = new pg.Client({ connectionString: config.databaseUrl });
     await owner.connect();
     await owner.query('vacuum analyze');
-    await owner.end();
 
     const text = generatedEra(claims, `BENCH${Date.now()}`);
     const mb = Buffer.byteLength(text) / 1e6;
     const importOnce = async () => {
       const started = performance.now();
       const cpu = process.cpuUsage();
+      const dbCpu = await backendCpuMs(owner);
       const run = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.remittanceUpload.submit(ctx, text, 'bench.835'));
       for (;;) {
         const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
         if (job?.state === 'FAILED') throw new Error(job.error ?? '835 import failed');
         if (job?.state === 'COMPLETED') {
           const used = process.cpuUsage(cpu);
-          return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, result: job.result as unknown as RemittanceImportResult };
+          const ms = performance.now() - started;
+          const dbCpuMs = cpuSpent(dbCpu, await backendCpuMs(owner));
+          return { ms, cpuMs: (used.user + used.system) / 1000, dbCpuMs, result: job.result as unknown as RemittanceImportResult };
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -89,7 +119,8 @@ export async function bench835(claims: number, record: Record835): Promise<void>
     const p = first.result.phaseMs;
     record(
       `835 import, ${claims.toLocaleString()} claims / ${mb.toFixed(1)} MB, end to end (stage, queue, parse, record, post ${first.result.entriesPosted.toLocaleString()} entries, detect)`,
-      `${Math.round(claims / s).toLocaleString()} claims/s, ${(mb / s).toFixed(2)} MB/s (${s.toFixed(2)} s: parse ${p.parse} ms, record ${p.store} ms, post ${p.post} ms, detect ${p.detect} ms; Node CPU ${(first.cpuMs / 1000).toFixed(2)} s)`,
+      `${Math.round(claims / s).toLocaleString()} claims/s, ${(mb / s).toFixed(2)} MB/s (${s.toFixed(2)} s: parse ${p.parse} ms, record ${p.store} ms, post ${p.post} ms, detect ${p.detect} ms; ` +
+        `Node CPU ${(first.cpuMs / 1000).toFixed(2)} s${first.dbCpuMs === null ? '' : `, PostgreSQL CPU ${(first.dbCpuMs / 1000).toFixed(2)} s`}, load average ${loadavg()[0]!.toFixed(1)})`,
       '',
       '',
       '≥ 10,000 claims/s',
@@ -97,6 +128,7 @@ export async function bench835(claims: number, record: Record835): Promise<void>
     const again = await importOnce();
     record('835 re-import of the same file (idempotent: nothing posted)', `${Math.round(again.ms)} ms, ${again.result.entriesPosted} entries`);
   } finally {
+    await owner.end().catch(() => undefined);
     await runtime.stop();
   }
 }

@@ -33,14 +33,24 @@ export class BulkInsert {
     this.count += 1;
   }
 
-  async flush(): Promise<void> {
-    if (this.count === 0) return;
-    const names = sql.join(this.columns.map(([name]) => sql.ref(name)));
-    const arrays = sql.join(this.columns.map(([, type], i) => sql`${this.buffers[i]}::${sql.raw(type)}[]`));
-    await this.db.affected(sql`
-      insert into ${sql.table(this.table)} (tenant_id, ${names})
-      select ${this.tenantId}, * from unnest(${arrays})`);
+  /**
+   * Takes the buffered rows out (the buffers are empty again at once) and returns the statement
+   * that writes them: the caller may keep buffering while it runs.
+   */
+  take(): () => Promise<void> {
+    if (this.count === 0) return async () => undefined;
+    const buffers = this.buffers.map((b) => b.splice(0, b.length));
     this.count = 0;
-    this.buffers.forEach((b) => (b.length = 0));
+    const names = sql.join(this.columns.map(([name]) => sql.ref(name)));
+    const arrays = sql.join(this.columns.map(([, type], i) => sql`${buffers[i]}::${sql.raw(type)}[]`));
+    return async () => {
+      await this.db.affected(sql`
+        insert into ${sql.table(this.table)} (tenant_id, ${names})
+        select ${this.tenantId}, * from unnest(${arrays})`);
+    };
+  }
+
+  async flush(): Promise<void> {
+    await this.take()();
   }
 }

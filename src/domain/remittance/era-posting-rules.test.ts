@@ -1,5 +1,5 @@
 import { Decimal } from '../money/money.js';
-import { claimEntries, eraExternalId, eraPostedAt, isStorableAmount, payerIdentifiers, unstorableAmounts } from './era-posting-rules.js';
+import { claimEntries, eraExternalId, eraMoneyText, eraPostedAt, isStorableAmount, payerIdentifiers, unstorableAmounts } from './era-posting-rules.js';
 import { writeEra, type EraClaimSpec } from './era-writer.js';
 import { parse835, type Claim835 } from './x12/index.js';
 import { x12Fixture } from './x12/x12-test-fixtures.js';
@@ -101,5 +101,13 @@ describe('amount text', () => {
     expect(paidEntry('-0')).toBeUndefined();
     expect(['1.005', '1000000000000', '12.3456'].map((t) => isStorableAmount(t))).toEqual([false, false, false]);
     expect(['0', '-0.0', '000123.4500', '999999999999.99'].map((t) => isStorableAmount(t))).toEqual([true, true, true, true]);
+  });
+});
+
+describe('eraMoneyText', () => {
+  it('writes X12 amounts as Decimal would, to two places', () => {
+    for (const text of ['70', '70.00', '0070.5', '-.5', '.05', '0', '-0', '-0.00', '123456789012.34', '-15.10', '1.005', '1234567890123']) {
+      expect([text, eraMoneyText(text)]).toEqual([text, new Decimal(text).toFixed(2)]);
+    }
   });
 });

@@ -69,6 +69,11 @@ function moneyText(text: string, negate: boolean): string | null {
   return (minus === '-') !== negate ? `-${body}` : body;
 }
 
+/** Canonical money text of an X12 amount (`-.5` → `-0.50`), without a Decimal when it fits numeric(14,2). */
+export function eraMoneyText(amount: string): string {
+  return moneyText(amount, false) ?? new Decimal(amount).toFixed(2);
+}
+
 const negated = (amount: string): string => {
   const text = moneyText(amount, true);
   return text ?? formatMoney(new Decimal(amount).neg()); // formatMoney throws the precise error

@@ -6,11 +6,11 @@ import { NotFoundError } from '../errors.js';
 import { applyStagedEntries, createStagingTable, stageEntries } from '../ledger/ledger-staging.js';
 import type { StagedEntry } from '../ledger/ledger-entry-validation.js';
 import type { WorklistService } from '../worklists/worklist.service.js';
-import { Decimal } from '../money/money.js';
 import {
   claimEntries,
   DENIED_STATUS,
   REVERSAL_STATUS,
+  eraMoneyText,
   eraPostedAt,
   isStorableAmount,
   payerIdentifiers,
@@ -204,6 +204,7 @@ export class RemittanceImportService {
       }
       const payerId = payers.get(payerCode)!;
       summary.payerCode = payerCode;
+      await store.settle(); // a failed background write is reported as itself
       const seen = await db.one<{ id: string }>(sql`
         select id from remittance where tenant_id = ${tenantId} and payer_id = ${payerId}
            and trace_number = ${r.trace.traceNumber} and status = 'ACCEPTED'`);
@@ -218,9 +219,10 @@ export class RemittanceImportService {
       const paidBefore = await this.earlierPayments(db, tenantId, fileId, payerId, r.claims.map((c) => c.patientControlNumber));
       for (const [claimIndex, claim] of r.claims.entries()) {
         const account = accounts.get(claim.patientControlNumber);
-        const key = `${payerId}|${claim.patientControlNumber}|${new Decimal(claim.paidAmount).abs().toFixed(2)}`;
+        const paid = eraMoneyText(claim.paidAmount);
+        const key = `${payerId}|${claim.patientControlNumber}|${paid.replace(/^-/, '')}`;
         const net = (paidBefore.get(key) ?? 0) + (paidHere.get(key) ?? 0);
-        const paying = claim.status !== REVERSAL_STATUS && claim.status !== DENIED_STATUS && new Decimal(claim.paidAmount).gt(0);
+        const paying = claim.status !== REVERSAL_STATUS && claim.status !== DENIED_STATUS && !paid.startsWith('-') && paid !== '0.00';
         if (paying || claim.status === REVERSAL_STATUS) paidHere.set(key, (paidHere.get(key) ?? 0) + (paying ? 1 : -1));
         const claimRows = account ? claimEntries(claim, claimIndex, facts, account, paying && net > 0) : [];
         for (const e of claimRows) {

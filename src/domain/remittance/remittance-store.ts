@@ -6,8 +6,11 @@ import { BulkInsert } from './bulk-insert.js';
 import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rules.js';
 import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
 
-/** Rows buffered per table before the buffers are written. */
-const FLUSH_ROWS = 20_000;
+/**
+ * Rows buffered per table before the buffers are written. Small enough that several writes of a
+ * 10,000-claim set run while the next claims are being read.
+ */
+const FLUSH_ROWS = 5_000;
 
 /** What the payer's claim became here. */
 export type ClaimOutcome = 'POSTED' | 'REVERSED' | 'DENIED' | 'UNMATCHED';
@@ -46,6 +49,9 @@ export class RemittanceStore {
   private readonly claims: BulkInsert;
   private readonly lines: BulkInsert;
   private readonly adjustments: BulkInsert;
+  /** The buffers' last write, still running while the next claims are buffered. */
+  private writing: Promise<void> = Promise.resolve();
+  private writeFailure: { error: unknown } | undefined;
 
   constructor(
     private readonly db: SqlRunner,
@@ -76,6 +82,7 @@ export class RemittanceStore {
     errors: readonly StoredIssue[],
     existingId?: string,
   ): Promise<string> {
+    await this.settle();
     const r: Remittance835 | undefined = set.status === 'parsed' ? set.remittance : undefined;
     const warnings = JSON.stringify(set.warnings.map(storedIssue));
     if (existingId) {
@@ -114,14 +121,38 @@ export class RemittanceStore {
         this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
       }
     }
-    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.flush();
+    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.startWrite();
   }
 
-  /** Claims are written before the lines and adjustments that reference them. */
+  /**
+   * Waits for the previous write, then starts writing the buffers without waiting for it: the
+   * statements run (serialized on the transaction's connection) while the caller reads the next
+   * claims. Claims are written before the lines and adjustments that reference them.
+   */
+  private async startWrite(): Promise<void> {
+    await this.settle();
+    const writes = [this.claims.take(), this.lines.take(), this.adjustments.take()];
+    this.writing = (async () => {
+      for (const write of writes) await write();
+    })().catch((error: unknown) => {
+      this.writeFailure = { error };
+    });
+  }
+
+  /**
+   * Waits until the buffers' last write has finished; rethrows its error. Callers run it before a
+   * statement of their own in the same transaction, so that a failed write is reported as itself
+   * and not as the "transaction is aborted" error of the next statement.
+   */
+  async settle(): Promise<void> {
+    await this.writing;
+    if (this.writeFailure) throw this.writeFailure.error;
+  }
+
+  /** Writes whatever is still buffered and waits for every write. */
   async flush(): Promise<void> {
-    await this.claims.flush();
-    await this.lines.flush();
-    await this.adjustments.flush();
+    await this.startWrite();
+    await this.settle();
   }
 
   /**

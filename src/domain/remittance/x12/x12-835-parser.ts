@@ -8,7 +8,7 @@ import type {
   TransactionSet835,
 } from './x12-835.types.js';
 import { elementIssue, segmentIssue, type X12Issue } from './x12-issue.js';
-import { elementAt, tokenizeX12, type X12Segment } from './x12-tokenizer.js';
+import { elementAt, x12Segments, type X12Segment } from './x12-tokenizer.js';
 
 const show = (c: string): string => (c === '\n' ? 'newline' : `"${c}"`);
 
@@ -37,8 +37,7 @@ export function parse835(text: string): Parse835Result {
  * (a BullMQ worker must keep renewing its job lock).
  */
 export function* parse835Sets(text: string): Generator<TransactionSet835, Parse835Result> {
-  const tokens = tokenizeX12(text);
-  const issues: X12Issue[] = [...tokens.issues];
+  const issues: X12Issue[] = [];
   const sets: TransactionSet835[] = [];
   const interchanges: Interchange835[] = [];
   let isa: X12Segment | undefined;
@@ -93,7 +92,7 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
     isa = undefined;
   };
 
-  for (const seg of tokens.segments) {
+  for (const seg of x12Segments(text, issues)) {
     switch (seg.id) {
       case 'ISA':
         closeSet(false);
