@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Decimal } from '../domain/money/money.js';
 import { SnapshotGroupBy } from '../domain/kpis/kpi-snapshot.service.js';
 import { TrendInterval } from '../domain/kpis/kpi-trend.service.js';
-import { AgingBucketKpiType, TurnaroundHoursType } from './kpi.type.js';
+import { AgingBucketKpiType, KpiCoreType } from './kpi.type.js';
 import { DateScalar, DateTimeScalar } from './scalars/date.scalar.js';
 import { DecimalScalar } from './scalars/decimal.scalar.js';
 
@@ -10,9 +10,10 @@ registerEnumType(SnapshotGroupBy, { name: 'KpiTrendGroupBy', description: 'The g
 registerEnumType(TrendInterval, { name: 'TrendInterval', description: 'DAY, WEEK (ISO, from Monday) or MONTH, in UTC.' });
 
 @ObjectType('KpiTrendPoint', {
+  implements: KpiCoreType,
   description: "One group's KPIs for one period: the period's last daily snapshot, with inflow and outflow summed over the period.",
 })
-export class KpiTrendPointType {
+export class KpiTrendPointType extends KpiCoreType {
   @Field(() => DateScalar, { description: 'First day of the period.' })
   period!: string;
 
@@ -28,20 +29,8 @@ export class KpiTrendPointType {
   @Field(() => DecimalScalar, { nullable: true, description: "Gross A/R of the group's accounts (by primary payer); null for root causes." })
   accountsReceivable!: Decimal | null;
 
-  @Field(() => DecimalScalar)
-  creditBalanceTotal!: Decimal;
-
-  @Field(() => Int)
-  openCredits!: number;
-
   @Field(() => Float, { nullable: true, description: '100 × creditBalanceTotal ÷ accountsReceivable (0 when A/R is 0; null for root causes).' })
   creditPercentOfAr!: number | null;
-
-  @Field(() => Int)
-  over90Count!: number;
-
-  @Field(() => DecimalScalar)
-  over90Amount!: Decimal;
 
   @Field(() => Float)
   over90Share!: number;
@@ -49,23 +38,8 @@ export class KpiTrendPointType {
   @Field(() => Float)
   over90AmountShare!: number;
 
-  @Field(() => Int)
-  pastDueCount!: number;
-
-  @Field(() => DecimalScalar)
-  pastDueAmount!: Decimal;
-
   @Field(() => Int, { description: 'Credits resolved in the 90 days up to asOf.' })
   resolvedInWindow!: number;
-
-  @Field(() => Int)
-  resolvedOnTime!: number;
-
-  @Field(() => Float, { nullable: true })
-  slaAdherence!: number | null;
-
-  @Field(() => TurnaroundHoursType)
-  turnaroundHours!: TurnaroundHoursType;
 
   @Field(() => [AgingBucketKpiType])
   agingBuckets!: AgingBucketKpiType[];

@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import type { Decimal } from '../domain/money/money.js';
 import { AgingBucket, PayerKind, ResolutionKind, RootCauseCode } from './enums.js';
 import { KpiGroupBy } from '../domain/kpis/grouped-kpis.service.js';
@@ -91,11 +91,9 @@ export class ResolutionCountType {
   amount!: Decimal;
 }
 
-@ObjectType('KpiGroup', { description: 'The reporting KPIs of one group (README "KPIs" defines each).' })
-export class KpiGroupType {
-  @Field({ description: 'The group: a payer code, payer kind, root cause, worklist name, aging bucket, dollar tier or location (UNKNOWN: none recorded); PATIENT where no payer is owed; ALL without grouping.' })
-  key!: string;
-
+/** The fields `KpiGroup` and `KpiTrendPoint` share, as src/domain/kpis/kpi-core.ts defines them. */
+@InterfaceType('KpiCore', { description: 'The KPIs every grouped view shares: live (kpis) and from snapshots (kpiTrend).' })
+export abstract class KpiCoreType {
   @Field(() => Int)
   openCredits!: number;
 
@@ -115,9 +113,6 @@ export class KpiGroupType {
   pastDueAmount!: Decimal;
 
   @Field(() => Int)
-  resolvedInWindow!: number;
-
-  @Field(() => Int)
   resolvedOnTime!: number;
 
   @Field(() => Float, { nullable: true })
@@ -125,6 +120,15 @@ export class KpiGroupType {
 
   @Field(() => TurnaroundHoursType)
   turnaroundHours!: TurnaroundHoursType;
+}
+
+@ObjectType('KpiGroup', { implements: KpiCoreType, description: 'The reporting KPIs of one group (README "KPIs" defines each).' })
+export class KpiGroupType extends KpiCoreType {
+  @Field({ description: 'The group: a payer code, payer kind, root cause, worklist name, aging bucket, dollar tier or location (UNKNOWN: none recorded); PATIENT where no payer is owed; ALL without grouping.' })
+  key!: string;
+
+  @Field(() => Int)
+  resolvedInWindow!: number;
 
   @Field(() => [ResolutionCountType])
   resolutionMix!: ResolutionCountType[];

@@ -3,7 +3,7 @@ import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { CreditClassifier, ENTRIES_JSON, toRuleEntry, type ClassifiedCredit, type EntryRow } from '../classification/classification.service.js';
 import type { RuleEntry } from '../classification/party-ledger.js';
 import { Decimal } from '../money/money.js';
-import { ensureDefaultWorklist, placementSql } from '../worklists/worklist-placement.js';
+import { ensureDefaultWorklist, creditPlacementColumns, placementSql } from '../worklists/worklist-placement.js';
 import { ACTIVE_CREDIT_STATUSES, CreditStatus } from './credit-enums.js';
 
 export interface DetectionResult {
@@ -196,14 +196,7 @@ export class CreditDetectionService {
       }
       const fresh = computed.filter((c) => !c.creditId);
       if (fresh.length) {
-        const worklist = placementSql(tenantId, now, {
-          payerCode: sql`p.code`,
-          payerKind: sql`p.kind`,
-          rootCause: sql`s.root_cause`,
-          complexity: sql`s.complexity`,
-          amount: sql`s.amount`,
-          originatedAt: sql`s.originated_at`,
-        });
+        const worklist = placementSql(tenantId, now, creditPlacementColumns('s'));
         write(db.affected(sql`
           with src as (
             ${batchSource('accountId', fresh)})

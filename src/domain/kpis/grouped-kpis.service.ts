@@ -5,6 +5,7 @@ import { Decimal, moneyFromDb } from '../money/money.js';
 import { ageDaysSql, agingBucketSql } from '../credits/aging-bucket.js';
 import { ACTIVE_CREDIT_STATUSES, ResolutionKind } from '../credits/credit-enums.js';
 import { dollarTierSql } from '../credits/dollar-tier.js';
+import type { KpiCore } from './kpi-core.js';
 
 /** What KPIs can be grouped by. */
 export enum KpiGroupBy {
@@ -30,22 +31,9 @@ export interface GroupedKpiQuery {
   locations?: string[] | null;
 }
 
-export interface GroupedKpis {
-  key: string;
-  openCredits: number;
-  creditBalanceTotal: Decimal;
-  over90Count: number;
-  over90Amount: Decimal;
-  pastDueCount: number;
-  pastDueAmount: Decimal;
-  resolvedInWindow: number;
-  resolvedOnTime: number;
-  slaAdherence: number | null;
-  turnaroundHours: { mean: number | null; median: number | null; p90: number | null };
+export interface GroupedKpis extends KpiCore {
   resolutionMix: { resolution: ResolutionKind; count: number; amount: Decimal }[];
   autoResolutionRate: number | null;
-  inflowCount: number;
-  inflowAmount: Decimal;
   refundsDecided: number;
   refundsApproved: number;
   refundApprovalRate: number | null;

@@ -3,6 +3,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { BadInputError } from '../errors.js';
 import { Decimal, moneyFromDb } from '../money/money.js';
 import type { AgingBucketKpi } from './credit-kpis.service.js';
+import type { KpiCore } from './kpi-core.js';
 import { BUCKET_COLUMNS, SnapshotGroupBy, type IsoDay } from './kpi-snapshot.service.js';
 
 export enum TrendInterval {
@@ -18,30 +19,17 @@ export interface KpiTrendQuery {
   groupBy: SnapshotGroupBy;
 }
 
-export interface KpiTrendPoint {
+export interface KpiTrendPoint extends KpiCore {
   /** First day of the period (a Monday for WEEK, the 1st for MONTH). */
   period: IsoDay;
   /** The day whose snapshot stands for the period: its last one in [from, to]. */
   snapshotDate: IsoDay;
   asOf: Date;
-  key: string;
   accountsReceivable: Decimal | null;
-  creditBalanceTotal: Decimal;
-  openCredits: number;
   creditPercentOfAr: number | null;
-  over90Count: number;
-  over90Amount: Decimal;
   over90Share: number;
   over90AmountShare: number;
-  pastDueCount: number;
-  pastDueAmount: Decimal;
-  resolvedInWindow: number;
-  resolvedOnTime: number;
-  slaAdherence: number | null;
-  turnaroundHours: { mean: number | null; median: number | null; p90: number | null };
   agingBuckets: AgingBucketKpi[];
-  inflowCount: number;
-  inflowAmount: Decimal;
   outflowCount: number;
   outflowAmount: Decimal;
 }

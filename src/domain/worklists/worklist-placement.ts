@@ -26,6 +26,21 @@ export interface PlacementColumns {
 }
 
 /**
+ * The placement columns of a credit-shaped row `row` (credit columns: root_cause, complexity,
+ * amount, originated_at) joined to its refund payer as `p`.
+ */
+export function creditPlacementColumns(row: string): PlacementColumns {
+  return {
+    payerCode: sql`p.code`,
+    payerKind: sql`p.kind`,
+    rootCause: sql.ref(`${row}.root_cause`),
+    complexity: sql.ref(`${row}.complexity`),
+    amount: sql.ref(`${row}.amount`),
+    originatedAt: sql.ref(`${row}.originated_at`),
+  };
+}
+
+/**
  * The worklist a credit belongs in: the first (by priority, then id) whose criteria it matches; the
  * default catch-all matches everything and sorts last. One scalar subquery, so that the same rule
  * serves re-placement (an UPDATE over every open credit) and detection (inside the INSERT that opens

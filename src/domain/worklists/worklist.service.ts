@@ -8,7 +8,7 @@ import { pageCredits, type CreditPage } from '../credits/credit.service.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Worklist } from './worklist.entity.js';
-import { DEFAULT_WORKLIST_NAME, ensureDefaultWorklist, placementSql } from './worklist-placement.js';
+import { DEFAULT_WORKLIST_NAME, ensureDefaultWorklist, creditPlacementColumns, placementSql } from './worklist-placement.js';
 import { isUuid } from '../ids.js';
 
 const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
@@ -53,14 +53,7 @@ export class WorklistService {
   /** Puts every open credit of the tenant in its first matching worklist; returns how many moved. */
   async place(db: SqlRunner, tenantId: string, now: Date): Promise<number> {
     await this.ensureDefault(db, tenantId);
-    const worklist = placementSql(tenantId, now, {
-      payerCode: sql`p.code`,
-      payerKind: sql`p.kind`,
-      rootCause: sql`c.root_cause`,
-      complexity: sql`c.complexity`,
-      amount: sql`c.amount`,
-      originatedAt: sql`c.originated_at`,
-    });
+    const worklist = placementSql(tenantId, now, creditPlacementColumns('c'));
     return db.affected(sql`
       with placement as (
         select c.id, ${worklist} as worklist_id
