@@ -39,13 +39,39 @@ export const ENTRY_COLUMNS = sql`e.id::text as id, e.account_id, e.kind, e.amoun
   e.service_date::text as service_date, e.reference, e.reason_code`;
 
 /**
- * The same columns as one JSON array per account (`json_agg(…) as entries` over ledger_entry e), in
- * posting order: JSON.parse of one value per account is far cheaper in Node than the driver's
- * per-field parsing of one row per entry. Amounts and ids are text, so they stay exact.
+ * The same columns as one JSON array per account (`… as entries` over ledger_entry e, grouped by
+ * account), in posting order, each entry a positional tuple (ENTRY_TUPLE order): JSON.parse of one
+ * value per account is far cheaper in Node than the driver's per-field parsing of one row per
+ * entry, and tuples cost PostgreSQL a third less to build than objects with their keys. Amounts and
+ * ids are text, so they stay exact.
  */
-export const ENTRIES_JSON = sql`json_agg(json_build_object('id', e.id::text, 'kind', e.kind, 'amount', e.amount::text, 'posted_at', e.posted_at,
-  'payer_id', e.payer_id, 'claim_number', e.claim_number, 'service_date', e.service_date::text, 'reference', e.reference,
-  'reason_code', e.reason_code) order by e.posted_at, e.id)`;
+export const ENTRIES_JSON = sql`json_agg(json_build_array(e.id::text, e.kind, e.amount::text, e.posted_at, e.payer_id, e.claim_number,
+  e.service_date, e.reference, e.reason_code) order by e.posted_at, e.id)`;
+
+/** One element of ENTRIES_JSON. */
+export type EntryTuple = [
+  id: string,
+  kind: EntryKind,
+  amount: string,
+  postedAt: string,
+  payerId: string | null,
+  claimNumber: string | null,
+  serviceDate: string | null,
+  reference: string | null,
+  reasonCode: string | null,
+];
+
+export const tupleToRuleEntry = ([id, kind, amount, postedAt, payerId, claimNumber, serviceDate, reference, reasonCode]: EntryTuple): RuleEntry => ({
+  id,
+  kind,
+  amount: new Decimal(amount),
+  postedAt: new Date(postedAt),
+  payerId,
+  claimNumber,
+  serviceDate,
+  reference,
+  reasonCode,
+});
 
 /** What classification writes on a credit; findings and portions are JSON text for jsonb. */
 export interface ClassifiedCredit {

@@ -1,4 +1,4 @@
-import type { Decimal } from '../money/money.js';
+import { isAboveZero, isBelowZero, type Decimal } from '../money/money.js';
 import { Complexity, RootCauseCode } from '../credits/credit-enums.js';
 import { accountBalance, allocateCredit, partyBalances, PATIENT, type OwnerPortion, type RuleEntry } from './party-ledger.js';
 import { RULES, type Finding } from './rules.js';
@@ -43,7 +43,7 @@ export function classifyCredit(entries: readonly RuleEntry[], label: (party: str
   const primary = findings[0];
   const rootCause = primary?.code ?? RootCauseCode.UNDETERMINED;
   const noneParties = new Set(findings.filter((f) => f.code === RootCauseCode.INCORRECT_ADJUSTMENT).map((f) => f.party));
-  const portions = credit.gt(0) ? allocateCredit(credit, balances, rootCause === RootCauseCode.INCORRECT_ADJUSTMENT ? noneParties : new Set()) : [];
+  const portions = isAboveZero(credit) ? allocateCredit(credit, balances, rootCause === RootCauseCode.INCORRECT_ADJUSTMENT ? noneParties : new Set()) : [];
   const payerPortions = portions.filter((p) => p.ownerKind === 'PAYER').sort((a, b) => b.amount.cmp(a.amount));
   const multiPayer = payerPortions.length > 1;
   return {
@@ -57,7 +57,7 @@ export function classifyCredit(entries: readonly RuleEntry[], label: (party: str
 }
 
 function undeterminedExplanation(balances: ReadonlyMap<string, Decimal>): string {
-  const negative = [...balances.entries()].filter(([, b]) => b.lt(0)).map(([p]) => (p === PATIENT ? 'the patient' : 'a payer'));
+  const negative = [...balances.entries()].filter(([, b]) => isBelowZero(b)).map(([p]) => (p === PATIENT ? 'the patient' : 'a payer'));
   return negative.length
     ? `No rule explains the credit (overpaid part: ${negative.join(', ')}); an analyst must review the account`
     : 'No rule explains the credit; an analyst must review the account';

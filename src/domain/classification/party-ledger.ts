@@ -1,4 +1,4 @@
-import { Decimal } from '../money/money.js';
+import { Decimal, isAboveZero, isBelowZero } from '../money/money.js';
 import type { EntryKind } from '../ledger/entry-kind.js';
 
 /** One ledger entry as the rules see it: amounts exact, the party it moves, the evidence it carries. */
@@ -52,18 +52,18 @@ export function accountBalance(entries: readonly RuleEntry[]): Decimal {
  */
 export function allocateCredit(credit: Decimal, balances: ReadonlyMap<string, Decimal>, noneParties: ReadonlySet<string> = new Set()): OwnerPortion[] {
   const overpaid = [...balances.entries()]
-    .filter(([, b]) => b.lt(0))
+    .filter(([, b]) => isBelowZero(b))
     .sort(([pa, a], [pb, b]) => a.cmp(b) || pa.localeCompare(pb));
   const portions: OwnerPortion[] = [];
   let left = credit;
   for (const [party, balance] of overpaid) {
-    if (!left.gt(0)) break;
+    if (!isAboveZero(left)) break;
     const take = Decimal.min(left, balance.neg());
     const ownerKind: OwnerKind = noneParties.has(party) ? 'NONE' : party === PATIENT ? 'PATIENT' : 'PAYER';
     portions.push({ ownerKind, payerId: ownerKind === 'PAYER' ? party : null, amount: take });
     left = left.minus(take);
   }
-  if (left.gt(0)) portions.push({ ownerKind: 'NONE', payerId: null, amount: left });
+  if (isAboveZero(left)) portions.push({ ownerKind: 'NONE', payerId: null, amount: left });
   // One portion per owner: merge NONE portions that came from several parties.
   const merged = new Map<string, OwnerPortion>();
   for (const p of portions) {

@@ -1,4 +1,4 @@
-import { Decimal } from '../money/money.js';
+import { Decimal, isAboveZero, isBelowZero } from '../money/money.js';
 import { RootCauseCode } from '../credits/credit-enums.js';
 import { EntryKind } from '../ledger/entry-kind.js';
 import { PATIENT, type RuleEntry } from './party-ledger.js';
@@ -24,8 +24,11 @@ export type Rule = (ctx: RuleContext) => Finding | null;
 const usd = (d: Decimal) => `$${d.abs().toFixed(2)}`;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const partyOf = (e: RuleEntry) => e.payerId ?? PATIENT;
-const isNegativeParty = (ctx: RuleContext, party: string) => ctx.balances.get(party)?.lt(0) ?? false;
-const payments = (ctx: RuleContext, party: string) => ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && e.amount.lt(0));
+const isNegativeParty = (ctx: RuleContext, party: string) => {
+  const balance = ctx.balances.get(party);
+  return balance !== undefined && isBelowZero(balance);
+};
+const payments = (ctx: RuleContext, party: string) => ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && isBelowZero(e.amount));
 const sum = (entries: readonly RuleEntry[]) => entries.reduce((s, e) => s.plus(e.amount), new Decimal(0));
 const negativePayers = (ctx: RuleContext) => [...ctx.balances.keys()].filter((p) => p !== PATIENT && isNegativeParty(ctx, p));
 
@@ -48,7 +51,7 @@ function repeats(entries: readonly RuleEntry[], reversals: readonly RuleEntry[],
 
 /** A payment with no charge it could belong to: none on the account, or not for any claim billed here. */
 export const postingError: Rule = (ctx) => {
-  const charges = ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && e.amount.gt(0));
+  const charges = ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && isAboveZero(e.amount));
   const claims = new Set(charges.map((c) => c.claimNumber).filter(Boolean));
   for (const party of ctx.balances.keys()) {
     if (!isNegativeParty(ctx, party)) continue;
@@ -70,7 +73,7 @@ export const postingError: Rule = (ctx) => {
 export const duplicatePayment: Rule = (ctx) => {
   for (const party of negativePayers(ctx)) {
     const paid = payments(ctx, party);
-    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && e.amount.gt(0));
+    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && isAboveZero(e.amount));
     const dupes = repeats(paid, reversals, (e) => `${e.claimNumber ?? e.serviceDate ?? ''}|${e.amount.toFixed(2)}`);
     const carc18 = paid.filter((e) => e.reasonCode === '18');
     if (!dupes.length && !carc18.length) continue;
@@ -93,11 +96,11 @@ export const duplicatePayment: Rule = (ctx) => {
 
 /** Adjustments drove a part below zero: one posted twice, or one larger than everything charged. */
 export const incorrectAdjustment: Rule = (ctx) => {
-  const charged = sum(ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && e.amount.gt(0)));
+  const charged = sum(ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && isAboveZero(e.amount)));
   for (const party of ctx.balances.keys()) {
     if (!isNegativeParty(ctx, party)) continue;
-    const adjustments = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && e.amount.lt(0));
-    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && e.amount.gt(0));
+    const adjustments = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && isBelowZero(e.amount));
+    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && isAboveZero(e.amount));
     const dupes = repeats(adjustments, reversals, (e) => `${e.claimNumber ?? ''}|${e.serviceDate ?? ''}|${e.reasonCode ?? ''}|${e.amount.toFixed(2)}`);
     if (dupes.length) {
       const extra = dupes.flatMap((g) => g.slice(1));
@@ -126,7 +129,7 @@ const COB_CARCS = new Set(['22', '23']);
 
 /** Two or more payers paid and one of them paid what another had already settled. */
 export const cobError: Rule = (ctx) => {
-  const payers = [...new Set(ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && e.payerId && e.amount.lt(0)).map(partyOf))];
+  const payers = [...new Set(ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && e.payerId && isBelowZero(e.amount)).map(partyOf))];
   if (payers.length < 2) return null;
   const firstPaid = (p: string) => Math.min(...payments(ctx, p).map((e) => e.postedAt.getTime()));
   const order = [...payers].sort((a, b) => firstPaid(a) - firstPaid(b) || a.localeCompare(b));
@@ -166,7 +169,7 @@ export const patientOverpayment: Rule = (ctx) => {
   if (!isNegativeParty(ctx, PATIENT)) return null;
   const paid = payments(ctx, PATIENT);
   if (!paid.length) return null;
-  const owed = sum(ctx.entries.filter((e) => partyOf(e) === PATIENT && e.amount.gt(0)));
+  const owed = sum(ctx.entries.filter((e) => partyOf(e) === PATIENT && isAboveZero(e.amount)));
   return {
     code: RootCauseCode.PATIENT_OVERPAYMENT,
     explanation: `The patient paid ${usd(sum(paid))} against a responsibility of ${usd(owed)}: ${usd(ctx.balances.get(PATIENT)!)} overpaid`,

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
-import { CreditClassifier, ENTRIES_JSON, toRuleEntry, type ClassifiedCredit, type EntryRow } from '../classification/classification.service.js';
+import { CreditClassifier, ENTRIES_JSON, tupleToRuleEntry, type ClassifiedCredit, type EntryTuple } from '../classification/classification.service.js';
 import type { RuleEntry } from '../classification/party-ledger.js';
-import { Decimal } from '../money/money.js';
+import { Decimal, isBelowZero } from '../money/money.js';
 import { ensureDefaultWorklist, creditPlacementColumns, placementSql } from '../worklists/worklist-placement.js';
 import { ACTIVE_CREDIT_STATUSES, CreditStatus } from './credit-enums.js';
 
@@ -53,7 +53,7 @@ interface ChangedAccount {
   identified_at: Date | string | null;
   deadline_suspended_days: number | null;
   /** The account's entries in posting order (ENTRIES_JSON). */
-  ledger: Omit<EntryRow, 'account_id'>[];
+  ledger: EntryTuple[] | null;
 }
 
 /** What one batch writes: the credit's amount, entry count, origin entry and classification. */
@@ -110,6 +110,8 @@ export class CreditDetectionService {
     const accountsScanned = total?.n ?? 0;
     await progress?.(0, accountsScanned);
 
+    // The batch reads sort and aggregate ~50,000 entries at a time: in memory, not in temp files.
+    await db.affected(sql`set local work_mem = '64MB'`);
     const clock = { started: performance.now(), lap() { const now = performance.now(); const ms = Math.round(now - this.started); this.started = now; return ms; } };
     await db.affected(sql`
       create temp table det_negative (account_id uuid primary key, balance numeric(14,2) not null,
@@ -259,19 +261,18 @@ export class CreditDetectionService {
   private compute(accounts: ChangedAccount[], classifier: CreditClassifier, now: Date): Computed[] {
     const out: Computed[] = [];
     for (const account of accounts) {
-      const entryRows = account.ledger ?? [];
-      const entries: RuleEntry[] = entryRows.map(toRuleEntry);
+      const entries: RuleEntry[] = (account.ledger ?? []).map(tupleToRuleEntry);
       // The entry after the last one that left the running balance at or above zero is where the
       // current negative stretch began (the first entry, if the balance was never non-negative).
       let running = new Decimal(0);
       let lastNonNegative = -1;
       entries.forEach((e, i) => {
         running = running.plus(e.amount);
-        if (running.gte(0)) lastNonNegative = i;
+        if (!isBelowZero(running)) lastNonNegative = i;
       });
-      const originRow = entryRows[lastNonNegative + 1];
+      const origin = entries[lastNonNegative + 1];
       // The balance row and the entries are read in one transaction; a mismatch means a bug, not a race.
-      if (!originRow || !running.eq(account.balance)) {
+      if (!origin || !running.eq(account.balance)) {
         throw new Error(`account ${account.account_id}: entries sum to ${running.toFixed(2)}, balance says ${account.balance}`);
       }
       const amount = new Decimal(account.balance).neg();
@@ -286,7 +287,7 @@ export class CreditDetectionService {
         creditId: account.credit_id,
         amount: amount.toFixed(2),
         entries: account.entries,
-        originEntryId: originRow.id,
+        originEntryId: origin.id,
       });
     }
     return out;

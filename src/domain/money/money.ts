@@ -49,6 +49,13 @@ export function moneyFromDb(value: string | null | undefined): Decimal {
   return new Decimal(value ?? '0');
 }
 
+/**
+ * Sign tests that allocate nothing: `d.lt(0)` builds a Decimal for the 0 on every call, which the
+ * classification rules do millions of times per detection run. Zero (and -0) is neither.
+ */
+export const isBelowZero = (d: Decimal): boolean => d.isNeg() && !d.isZero();
+export const isAboveZero = (d: Decimal): boolean => !d.isNeg() && !d.isZero();
+
 export function sumMoney(values: Iterable<Decimal>): Decimal {
   let total = new Decimal(0);
   for (const v of values) total = total.plus(v);

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+/**
+ * CPU time (ms) so far of each PostgreSQL backend connected to the client's database, read from
+ * /proc (same machine): with Node's own CPU time it tells work from waiting for a shared core, so
+ * that figures taken on a busy machine can still be compared. Null where /proc is not readable.
+ */
+export async function backendCpuMs(owner: pg.Client): Promise<Map<number, number> | null> {
+  const { rows } = await owner.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+  const cpu = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, 100 ticks/s
+    }
+  } catch {
+    return null;
+  }
+  return cpu;
+}
+
+/** CPU spent between two backendCpuMs readings, over the backends of the second. */
+export function cpuSpent(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** Runs fn and returns its result with the Node process's and the database backends' CPU time. */
+export async function withCpu<T>(owner: pg.Client, fn: () => Promise<T>): Promise<{ result: T; nodeCpuMs: number; dbCpuMs: number | null }> {
+  const db = await backendCpuMs(owner);
+  const node = process.cpuUsage();
+  const result = await fn();
+  const used = process.cpuUsage(node);
+  return { result, nodeCpuMs: (used.user + used.system) / 1000, dbCpuMs: cpuSpent(db, await backendCpuMs(owner)) };
+}
