@@ -1,7 +1,7 @@
-import { isAboveZero, isBelowZero, type Decimal } from '../money/money.js';
+import { isAboveZero, isBelowZero, sumMoney, type Decimal } from '../money/money.js';
 import { Complexity, RootCauseCode } from '../credits/credit-enums.js';
-import { accountBalance, allocateCredit, partyBalances, PATIENT, type OwnerPortion, type RuleEntry } from './party-ledger.js';
-import { RULES, type Finding } from './rules.js';
+import { allocateCredit, partyBalances, PATIENT, type OwnerPortion, type RuleEntry } from './party-ledger.js';
+import { RULES, ruleContext, type Finding } from './rules.js';
 
 export { Complexity };
 
@@ -34,8 +34,9 @@ const COMPLEXITY: Record<RootCauseCode, Complexity> = {
  */
 export function classifyCredit(entries: readonly RuleEntry[], label: (party: string) => string): Classification {
   const balances = partyBalances(entries);
-  const credit = accountBalance(entries).neg();
-  const ctx = { entries, balances, label };
+  // The account's balance is the sum of its parties' parts (a handful), not of its entries again.
+  const credit = sumMoney(balances.values()).neg();
+  const ctx = ruleContext(entries, balances, label);
   // Sentences start with a capital even when they open on "the patient".
   const findings = RULES.map(({ rule }) => rule(ctx))
     .filter((f): f is Finding => f !== null)

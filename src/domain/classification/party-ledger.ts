@@ -41,10 +41,6 @@ export function partyBalances(entries: readonly RuleEntry[]): Map<string, Decima
   return balances;
 }
 
-export function accountBalance(entries: readonly RuleEntry[]): Decimal {
-  return entries.reduce((sum, e) => sum.plus(e.amount), new Decimal(0));
-}
-
 /**
  * Splits a credit among the parties that overpaid, largest overpayment first, each up to what it
  * overpaid, until the credit is covered. The portions always add up exactly to the credit; what no

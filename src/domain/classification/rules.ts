@@ -12,23 +12,67 @@ export interface Finding {
   party: string;
 }
 
+/** One party's entries, sorted once per credit into what the rules look at. */
+export interface PartyEntries {
+  /** Its PAYMENT entries that lower the balance (money received). */
+  payments: RuleEntry[];
+  /** Its PAYMENT entries that raise it again (reversals, take-backs). */
+  paymentReversals: RuleEntry[];
+  /** Its ADJUSTMENT entries that lower the balance (write-offs). */
+  adjustments: RuleEntry[];
+  /** Its ADJUSTMENT entries that raise it (reversed write-offs). */
+  adjustmentReversals: RuleEntry[];
+  /** Every entry that raises its part (charges, reversals, transfers in). */
+  raises: RuleEntry[];
+}
+
 export interface RuleContext {
   entries: readonly RuleEntry[];
   balances: ReadonlyMap<string, Decimal>;
+  /** The account's CHARGE entries that raise the balance. */
+  charges: readonly RuleEntry[];
+  /** Each party's entries by role, so that six rules do not each filter the whole ledger again. */
+  parties: ReadonlyMap<string, PartyEntries>;
   /** A payer's display code for explanations ("MCR-J15"); the patient is "the patient". */
   label: (party: string) => string;
 }
 
 export type Rule = (ctx: RuleContext) => Finding | null;
 
+const partyOf = (e: RuleEntry) => e.payerId ?? PATIENT;
+
+/** The rules' view of an account's entries: one pass, each entry filed under its party and role. */
+export function ruleContext(entries: readonly RuleEntry[], balances: ReadonlyMap<string, Decimal>, label: (party: string) => string): RuleContext {
+  const charges: RuleEntry[] = [];
+  const parties = new Map<string, PartyEntries>();
+  for (const e of entries) {
+    const party = partyOf(e);
+    let filed = parties.get(party);
+    if (!filed) parties.set(party, (filed = { payments: [], paymentReversals: [], adjustments: [], adjustmentReversals: [], raises: [] }));
+    const lowers = isBelowZero(e.amount);
+    const raises = !lowers && isAboveZero(e.amount);
+    if (raises) filed.raises.push(e);
+    if (e.kind === EntryKind.CHARGE && raises) charges.push(e);
+    else if (e.kind === EntryKind.PAYMENT) {
+      if (lowers) filed.payments.push(e);
+      else if (raises) filed.paymentReversals.push(e);
+    } else if (e.kind === EntryKind.ADJUSTMENT) {
+      if (lowers) filed.adjustments.push(e);
+      else if (raises) filed.adjustmentReversals.push(e);
+    }
+  }
+  return { entries, balances, charges, parties, label };
+}
+
+const NONE: PartyEntries = { payments: [], paymentReversals: [], adjustments: [], adjustmentReversals: [], raises: [] };
 const usd = (d: Decimal) => `$${d.abs().toFixed(2)}`;
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const partyOf = (e: RuleEntry) => e.payerId ?? PATIENT;
 const isNegativeParty = (ctx: RuleContext, party: string) => {
   const balance = ctx.balances.get(party);
   return balance !== undefined && isBelowZero(balance);
 };
-const payments = (ctx: RuleContext, party: string) => ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && isBelowZero(e.amount));
+const own = (ctx: RuleContext, party: string) => ctx.parties.get(party) ?? NONE;
+const payments = (ctx: RuleContext, party: string) => own(ctx, party).payments;
 const sum = (entries: readonly RuleEntry[]) => entries.reduce((s, e) => s.plus(e.amount), new Decimal(0));
 const negativePayers = (ctx: RuleContext) => [...ctx.balances.keys()].filter((p) => p !== PATIENT && isNegativeParty(ctx, p));
 
@@ -36,11 +80,20 @@ const negativePayers = (ctx: RuleContext) => [...ctx.balances.keys()].filter((p)
  * Groups entries by a key and keeps, per key, the entries beyond the first that no opposite-sign
  * entry (a reversal) cancels: the repeats.
  */
-function repeats(entries: readonly RuleEntry[], reversals: readonly RuleEntry[], key: (e: RuleEntry) => string): RuleEntry[][] {
+function repeats(entries: readonly RuleEntry[], reversals: readonly RuleEntry[], key: (e: RuleEntry, amount: Decimal) => string): RuleEntry[][] {
+  if (entries.length < 2) return [];
   const groups = new Map<string, RuleEntry[]>();
-  for (const e of entries) groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
+  for (const e of entries) {
+    const k = key(e, e.amount);
+    const group = groups.get(k);
+    if (group) group.push(e);
+    else groups.set(k, [e]);
+  }
   const reversed = new Map<string, number>();
-  for (const r of reversals) reversed.set(key({ ...r, amount: r.amount.neg() }), (reversed.get(key({ ...r, amount: r.amount.neg() })) ?? 0) + 1);
+  for (const r of reversals) {
+    const k = key(r, r.amount.neg());
+    reversed.set(k, (reversed.get(k) ?? 0) + 1);
+  }
   const out: RuleEntry[][] = [];
   for (const [k, group] of groups) {
     const live = group.length - (reversed.get(k) ?? 0);
@@ -51,7 +104,7 @@ function repeats(entries: readonly RuleEntry[], reversals: readonly RuleEntry[],
 
 /** A payment with no charge it could belong to: none on the account, or not for any claim billed here. */
 export const postingError: Rule = (ctx) => {
-  const charges = ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && isAboveZero(e.amount));
+  const charges = ctx.charges;
   const claims = new Set(charges.map((c) => c.claimNumber).filter(Boolean));
   for (const party of ctx.balances.keys()) {
     if (!isNegativeParty(ctx, party)) continue;
@@ -73,8 +126,7 @@ export const postingError: Rule = (ctx) => {
 export const duplicatePayment: Rule = (ctx) => {
   for (const party of negativePayers(ctx)) {
     const paid = payments(ctx, party);
-    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && partyOf(e) === party && isAboveZero(e.amount));
-    const dupes = repeats(paid, reversals, (e) => `${e.claimNumber ?? e.serviceDate ?? ''}|${e.amount.toFixed(2)}`);
+    const dupes = repeats(paid, own(ctx, party).paymentReversals, (e, amount) => `${e.claimNumber ?? e.serviceDate ?? ''}|${amount.toFixed(2)}`);
     const carc18 = paid.filter((e) => e.reasonCode === '18');
     if (!dupes.length && !carc18.length) continue;
     const extra = dupes.flatMap((g) => g.slice(1));
@@ -96,12 +148,11 @@ export const duplicatePayment: Rule = (ctx) => {
 
 /** Adjustments drove a part below zero: one posted twice, or one larger than everything charged. */
 export const incorrectAdjustment: Rule = (ctx) => {
-  const charged = sum(ctx.entries.filter((e) => e.kind === EntryKind.CHARGE && isAboveZero(e.amount)));
+  const charged = sum(ctx.charges);
   for (const party of ctx.balances.keys()) {
     if (!isNegativeParty(ctx, party)) continue;
-    const adjustments = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && isBelowZero(e.amount));
-    const reversals = ctx.entries.filter((e) => e.kind === EntryKind.ADJUSTMENT && partyOf(e) === party && isAboveZero(e.amount));
-    const dupes = repeats(adjustments, reversals, (e) => `${e.claimNumber ?? ''}|${e.serviceDate ?? ''}|${e.reasonCode ?? ''}|${e.amount.toFixed(2)}`);
+    const { adjustments, adjustmentReversals } = own(ctx, party);
+    const dupes = repeats(adjustments, adjustmentReversals, (e, amount) => `${e.claimNumber ?? ''}|${e.serviceDate ?? ''}|${e.reasonCode ?? ''}|${amount.toFixed(2)}`);
     if (dupes.length) {
       const extra = dupes.flatMap((g) => g.slice(1));
       const code = extra[0]!.reasonCode ? ` (CARC ${extra[0]!.reasonCode})` : '';
@@ -129,7 +180,7 @@ const COB_CARCS = new Set(['22', '23']);
 
 /** Two or more payers paid and one of them paid what another had already settled. */
 export const cobError: Rule = (ctx) => {
-  const payers = [...new Set(ctx.entries.filter((e) => e.kind === EntryKind.PAYMENT && e.payerId && isBelowZero(e.amount)).map(partyOf))];
+  const payers = [...ctx.parties.keys()].filter((p) => p !== PATIENT && payments(ctx, p).length > 0);
   if (payers.length < 2) return null;
   const firstPaid = (p: string) => Math.min(...payments(ctx, p).map((e) => e.postedAt.getTime()));
   const order = [...payers].sort((a, b) => firstPaid(a) - firstPaid(b) || a.localeCompare(b));
@@ -169,7 +220,7 @@ export const patientOverpayment: Rule = (ctx) => {
   if (!isNegativeParty(ctx, PATIENT)) return null;
   const paid = payments(ctx, PATIENT);
   if (!paid.length) return null;
-  const owed = sum(ctx.entries.filter((e) => partyOf(e) === PATIENT && isAboveZero(e.amount)));
+  const owed = sum(own(ctx, PATIENT).raises);
   return {
     code: RootCauseCode.PATIENT_OVERPAYMENT,
     explanation: `The patient paid ${usd(sum(paid))} against a responsibility of ${usd(owed)}: ${usd(ctx.balances.get(PATIENT)!)} overpaid`,
