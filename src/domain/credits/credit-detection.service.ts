@@ -62,23 +62,20 @@ interface Computed extends ClassifiedCredit {
   creditId: string | null;
   amount: string;
   entries: number;
-  originEntryId: string;
+  /** The origin entry's posted_at exactly as PostgreSQL wrote it in the JSON (microseconds kept). */
+  originatedAt: string;
 }
 
-/**
- * A batch's computed rows as a relation keyed by credit id (updates) or account id (inserts), with
- * the origin entry's exact posted_at (read back by id: the driver's Date would drop microseconds).
- */
+/** A batch's computed rows as a relation keyed by credit id (updates) or account id (inserts). */
 function batchSource(key: 'creditId' | 'accountId', rows: Computed[]) {
   const col = <K extends keyof Computed>(k: K) => rows.map((r) => r[k]);
   return sql`
-    select u.*, e.posted_at as originated_at
-      from unnest(${col(key)}::uuid[], ${col('amount')}::numeric[], ${col('entries')}::integer[], ${col('originEntryId')}::bigint[],
+    select *
+      from unnest(${col(key)}::uuid[], ${col('amount')}::numeric[], ${col('entries')}::integer[], ${col('originatedAt')}::timestamptz[],
                   ${col('rootCause')}::text[], ${col('explanation')}::text[], ${col('findings')}::jsonb[], ${col('portions')}::jsonb[],
                   ${col('refundPayerId')}::uuid[], ${col('complexity')}::text[], ${col('dueAt')}::timestamptz[], ${col('reason')}::text[])
-           as u(${sql.raw(key === 'creditId' ? 'credit_id' : 'account_id')}, amount, entries, origin_id, root_cause, explanation,
-                findings, portions, refund_payer_id, complexity, due_at, reason)
-      join ledger_entry e on e.id = u.origin_id`;
+           as u(${sql.raw(key === 'creditId' ? 'credit_id' : 'account_id')}, amount, entries, originated_at, root_cause, explanation,
+                findings, portions, refund_payer_id, complexity, due_at, reason)`;
 }
 
 /**
@@ -261,7 +258,8 @@ export class CreditDetectionService {
   private compute(accounts: ChangedAccount[], classifier: CreditClassifier, now: Date): Computed[] {
     const out: Computed[] = [];
     for (const account of accounts) {
-      const entries: RuleEntry[] = (account.ledger ?? []).map(tupleToRuleEntry);
+      const ledger = account.ledger ?? [];
+      const entries: RuleEntry[] = ledger.map(tupleToRuleEntry);
       // The entry after the last one that left the running balance at or above zero is where the
       // current negative stretch began (the first entry, if the balance was never non-negative).
       let running = new Decimal(0);
@@ -270,7 +268,7 @@ export class CreditDetectionService {
         running = running.plus(e.amount);
         if (!isBelowZero(running)) lastNonNegative = i;
       });
-      const origin = entries[lastNonNegative + 1];
+      const origin = ledger[lastNonNegative + 1];
       // The balance row and the entries are read in one transaction; a mismatch means a bug, not a race.
       if (!origin || !running.eq(account.balance)) {
         throw new Error(`account ${account.account_id}: entries sum to ${running.toFixed(2)}, balance says ${account.balance}`);
@@ -287,7 +285,7 @@ export class CreditDetectionService {
         creditId: account.credit_id,
         amount: amount.toFixed(2),
         entries: account.entries,
-        originEntryId: origin.id,
+        originatedAt: origin[3],
       });
     }
     return out;
