@@ -112,7 +112,8 @@ export class CreditDetectionService {
     const clock = { started: performance.now(), lap() { const now = performance.now(); const ms = Math.round(now - this.started); this.started = now; return ms; } };
     await db.affected(sql`
       create temp table det_negative (account_id uuid primary key, balance numeric(14,2) not null,
-        entries integer not null, originated_at timestamptz) on commit drop`);
+        entries integer not null, originated_at timestamptz,
+        credit_id uuid, identified_at timestamptz, deadline_suspended_days integer) on commit drop`);
     const negativeAccounts = await db.affected(sql`
       insert into det_negative (account_id, balance, entries)
       select account_id, balance, entry_count from account_balance
@@ -122,12 +123,16 @@ export class CreditDetectionService {
     const aggregate = clock.lap();
     await progress?.(accountsScanned, accountsScanned);
 
-    // An open credit whose account has the same entries as when detection last saw it keeps its
-    // origin: only new or changed accounts need their entries read.
+    // Each negative account's active credit, joined once for the whole set (per batch, the planner
+    // misjudges a freshly written credit table and hashes all of it every time). A credit whose
+    // account has the same entries as when detection last saw it keeps its origin: only new or
+    // changed accounts need their entries read.
     await db.affected(sql`
-      update det_negative n set originated_at = c.originated_at
+      update det_negative n
+         set credit_id = c.id, identified_at = c.identified_at, deadline_suspended_days = c.deadline_suspended_days,
+             originated_at = case when c.entries_seen = n.entries and c.amount = -n.balance then c.originated_at end
         from credit c
-       where c.account_id = n.account_id and c.status in (${ACTIVE}) and c.entries_seen = n.entries and c.amount = -n.balance`);
+       where c.account_id = n.account_id and c.status in (${ACTIVE})`);
     const origin = clock.lap();
 
     await ensureDefaultWorklist(db, tenantId);
@@ -141,17 +146,15 @@ export class CreditDetectionService {
     const readBatch = (after: string) =>
       db.rows<ChangedAccount>(sql`
         with n as (
-          select account_id, balance, entries from det_negative
+          select account_id, balance, entries, credit_id, identified_at, deadline_suspended_days from det_negative
            where originated_at is null and account_id > ${after}::uuid order by account_id limit ${this.batchAccounts}
         ), l as (
           select e.account_id, ${ENTRIES_JSON} as ledger from ledger_entry e
            where e.tenant_id = ${tenantId} and e.account_id = any(array(select account_id from n))
            group by e.account_id
         )
-        select n.account_id, n.balance::text as balance, n.entries, c.id as credit_id, c.identified_at, c.deadline_suspended_days, l.ledger
-          from n
-          left join credit c on c.account_id = n.account_id and c.status in (${ACTIVE})
-          left join l on l.account_id = n.account_id
+        select n.account_id, n.balance::text as balance, n.entries, n.credit_id, n.identified_at, n.deadline_suspended_days, l.ledger
+          from n left join l on l.account_id = n.account_id
          order by n.account_id`);
     const writes: Promise<unknown>[] = [];
     const write = (statement: Promise<number>, count: (n: number) => void) => {
