@@ -284,7 +284,7 @@ if (sections.has('incremental')) {
   const scoped = await withCpu(cpuOwner, () =>
     asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
       const started = performance.now();
-      const result = await runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), undefined, { accountIds: touched.map((a) => a.id) });
+      const result = await runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), { scope: { accountIds: touched.map((a) => a.id) } });
       return { ms: performance.now() - started, result };
     }),
   );
@@ -299,7 +299,7 @@ if (sections.has('incremental')) {
   // Back to the loaded ledger, and the credits of those accounts with it.
   await rewindEntries('bench-incremental:');
   await asSystem(runtime.orm, TENANT, 'bench', (ctx) =>
-    runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), undefined, { accountIds: touched.map((a) => a.id) }),
+    runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), { scope: { accountIds: touched.map((a) => a.id) } }),
   );
 }
 

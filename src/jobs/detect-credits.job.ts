@@ -17,7 +17,7 @@ export function detectCreditsProcessor(orm: MikroORM, services: Services, logger
     runJob({ orm, logger, metrics }, job, async (uow, _run, progress) => {
       const { tenantId, runId } = job.data;
       const now = new Date();
-      const result = await services.detection.detect(uow, tenantId, runId, now, progress);
+      const result = await services.detection.detect(uow, tenantId, runId, now, { progress });
       let started = performance.now();
       const { classified, phaseMs: classifyPhases } = await services.classification.classify(uow, tenantId, runId);
       const classifyMs = Math.round(performance.now() - started);

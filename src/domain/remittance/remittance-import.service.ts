@@ -258,7 +258,7 @@ export class RemittanceImportService {
     result.phaseMs.post = clock.lap();
 
     if (touched.size) {
-      const detected = await this.detection.detect(db, tenantId, runId, now, undefined, { accountIds: [...touched] });
+      const detected = await this.detection.detect(db, tenantId, runId, now, { scope: { accountIds: [...touched] } });
       const { classified } = await this.classification.classify(db, tenantId, runId);
       await this.worklists.place(db, tenantId, now);
       result.detection = { accountsScanned: detected.accountsScanned, opened: detected.opened, updated: detected.updated, resolved: detected.resolved, classified };
