@@ -3,8 +3,7 @@ import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import type { ClassificationService } from '../classification/classification.service.js';
 import type { CreditDetectionService } from '../credits/credit-detection.service.js';
 import { NotFoundError } from '../errors.js';
-import { applyStagedEntries, createStagingTable, stageEntries } from '../ledger/ledger-staging.js';
-import type { StagedEntry } from '../ledger/ledger-entry-validation.js';
+import { postResolvedEntries, type ResolvedEntry } from '../ledger/ledger-resolved-post.js';
 import type { WorklistService } from '../worklists/worklist.service.js';
 import {
   claimEntries,
@@ -15,7 +14,6 @@ import {
   isStorableAmount,
   payerIdentifiers,
   unstorableAmounts,
-  type EraEntry,
   type MatchedAccount,
 } from './era-posting-rules.js';
 import { claimOutcome, RemittanceStore, storedIssue, type StoredIssue } from './remittance-store.js';
@@ -24,7 +22,6 @@ import { elementIssue } from './x12/x12-issue.js';
 
 /** Most warnings a job result lists (all of them stay on the remittance rows). */
 const MAX_LISTED_WARNINGS = 200;
-const STAGE_CHUNK = 20_000;
 
 export interface SetSummary {
   setIndex: number;
@@ -158,7 +155,7 @@ export class RemittanceImportService {
     await progress?.(0, totalClaims);
 
     const store = new RemittanceStore(db, tenantId);
-    const entries: EraEntry[] = [];
+    const entries: ResolvedEntry[] = [];
     const labels: string[] = [];
     const touched = new Set<string>();
     const plbs: { remittanceId: string; payerId: string; plb: ProviderAdjustment835; seq: number }[] = [];
@@ -226,7 +223,7 @@ export class RemittanceImportService {
         if (paying || claim.status === REVERSAL_STATUS) paidHere.set(key, (paidHere.get(key) ?? 0) + (paying ? 1 : -1));
         const claimRows = account ? claimEntries(claim, claimIndex, facts, account, paying && net > 0) : [];
         for (const e of claimRows) {
-          entries.push(e);
+          entries.push({ ...e, accountId: account!.id, payerId });
           labels.push(`set ${set.controlNumber ?? setIndex + 1} claim ${claim.patientControlNumber} (segment ${claim.ordinal})`);
         }
         if (account && claimRows.length) touched.add(account.id);
@@ -246,12 +243,7 @@ export class RemittanceImportService {
     result.phaseMs.store = clock.lap();
 
     if (entries.length) {
-      await createStagingTable(db);
-      for (let from = 0; from < entries.length; from += STAGE_CHUNK) {
-        const chunk: StagedEntry[] = entries.slice(from, from + STAGE_CHUNK).map((e, i) => ({ ...e, line: from + i }));
-        await stageEntries(db, chunk);
-      }
-      const applied = await applyStagedEntries(db, tenantId, (line) => labels[line] ?? `entry ${line}`);
+      const applied = await postResolvedEntries(db, tenantId, entries, (line) => labels[line] ?? `entry ${line}`);
       result.entriesPosted = applied.posted;
       result.entriesSkipped = applied.skippedDuplicates;
     }

@@ -41,7 +41,7 @@ export const storedIssue = (i: X12Issue): StoredIssue => ({
 });
 
 /**
- * Writes what the payer sent into the remittance tables with buffered unnest inserts: a fixed
+ * Writes what the payer sent into the remittance tables with buffered COPYs: a fixed
  * number of statements per 20,000 rows. Claim ids are generated here so lines and adjustments
  * need no round trip to learn them.
  */
@@ -58,17 +58,14 @@ export class RemittanceStore {
     private readonly tenantId: string,
   ) {
     this.claims = new BulkInsert(db, tenantId, 'remittance_claim', [
-      ['id', 'uuid'], ['remittance_id', 'uuid'], ['claim_index', 'integer'], ['patient_control_number', 'text'],
-      ['payer_claim_number', 'text'], ['status_code', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'],
-      ['patient_responsibility', 'numeric'], ['account_id', 'uuid'], ['outcome', 'text'], ['entry_count', 'integer'],
+      'id', 'remittance_id', 'claim_index', 'patient_control_number', 'payer_claim_number', 'status_code', 'charge_amount',
+      'paid_amount', 'patient_responsibility', 'account_id', 'outcome', 'entry_count',
     ]);
     this.lines = new BulkInsert(db, tenantId, 'remittance_service_line', [
-      ['claim_id', 'uuid'], ['line_index', 'integer'], ['procedure_qualifier', 'text'], ['procedure_code', 'text'],
-      ['modifiers', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'], ['units', 'text'], ['service_date', 'date'],
+      'claim_id', 'line_index', 'procedure_qualifier', 'procedure_code', 'modifiers', 'charge_amount', 'paid_amount', 'units', 'service_date',
     ]);
     this.adjustments = new BulkInsert(db, tenantId, 'remittance_adjustment', [
-      ['claim_id', 'uuid'], ['line_index', 'integer'], ['seq', 'integer'], ['group_code', 'text'], ['reason_code', 'text'],
-      ['amount', 'numeric'], ['quantity', 'text'],
+      'claim_id', 'line_index', 'seq', 'group_code', 'reason_code', 'amount', 'quantity',
     ]);
   }
 
