@@ -7,8 +7,8 @@ import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rul
 import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
 
 /**
- * Rows buffered per table before the buffers are written. Small enough that several writes of a
- * 10,000-claim set run while the next claims are being read.
+ * Rows buffered per table before the buffers are queued for writing. Small enough that the writes
+ * of a 10,000-claim set start while its later claims are being read.
  */
 const FLUSH_ROWS = 5_000;
 
@@ -99,8 +99,8 @@ export class RemittanceStore {
     return row!.id;
   }
 
-  /** Buffers one claim with its lines and CAS triplets; writes the buffers once one holds 20,000 rows. */
-  async addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): Promise<void> {
+  /** Buffers one claim with its lines and CAS triplets; queues a write of the buffers once one holds FLUSH_ROWS rows. */
+  addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): void {
     const id = randomUUID();
     this.claims.add([
       id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
@@ -118,26 +118,30 @@ export class RemittanceStore {
         this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
       }
     }
-    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.startWrite();
+    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) this.queueBuffers();
   }
 
   /**
-   * Waits for the previous write, then starts writing the buffers without waiting for it: the
-   * statements run (serialized on the transaction's connection) while the caller reads the next
-   * claims. Claims are written before the lines and adjustments that reference them.
+   * Queues work on the transaction's connection behind the writes already queued, without waiting
+   * for it: PostgreSQL runs the queue while the caller reads the next claims (Node and PostgreSQL
+   * then use both cores). After a failure the rest of the queue is skipped and `settle` reports it.
    */
-  private async startWrite(): Promise<void> {
-    await this.settle();
+  enqueue(task: () => Promise<void>): void {
+    this.writing = this.writing.then(() => (this.writeFailure ? undefined : task())).catch((error: unknown) => {
+      this.writeFailure ??= { error };
+    });
+  }
+
+  /** Queues the buffers' rows; claims before the lines and adjustments that reference them. */
+  private queueBuffers(): void {
     const writes = [this.claims.take(), this.lines.take(), this.adjustments.take()];
-    this.writing = (async () => {
+    this.enqueue(async () => {
       for (const write of writes) await write();
-    })().catch((error: unknown) => {
-      this.writeFailure = { error };
     });
   }
 
   /**
-   * Waits until the buffers' last write has finished; rethrows its error. Callers run it before a
+   * Waits until every queued write has finished; rethrows the first error. Callers run it before a
    * statement of their own in the same transaction, so that a failed write is reported as itself
    * and not as the "transaction is aborted" error of the next statement.
    */
@@ -146,9 +150,9 @@ export class RemittanceStore {
     if (this.writeFailure) throw this.writeFailure.error;
   }
 
-  /** Writes whatever is still buffered and waits for every write. */
+  /** Queues whatever is still buffered and waits for every write. */
   async flush(): Promise<void> {
-    await this.startWrite();
+    this.queueBuffers();
     await this.settle();
   }
 
