@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-id.js';
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
@@ -101,7 +101,7 @@ export class RemittanceStore {
 
   /** Buffers one claim with its lines and CAS triplets; queues a write of the buffers once one holds FLUSH_ROWS rows. */
   addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): void {
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     this.claims.add([
       id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
       claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length,
