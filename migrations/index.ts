@@ -9,6 +9,7 @@ import { Migration20261201100000_remittances } from './Migration20261201100000_r
 import { Migration20261201200000_account_details } from './Migration20261201200000_account_details.js';
 import { Migration20261201300000_kpi_snapshots } from './Migration20261201300000_kpi_snapshots.js';
 import { Migration20261201400000_performance } from './Migration20261201400000_performance.js';
+import { Migration20261202100000_remittance_row_costs } from './Migration20261202100000_remittance_row_costs.js';
 import { Migration20261202400000_credit_write_path } from './Migration20261202400000_credit_write_path.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
@@ -24,5 +25,6 @@ export const migrationsList = [
   { name: 'Migration20261201200000_account_details', class: Migration20261201200000_account_details },
   { name: 'Migration20261201300000_kpi_snapshots', class: Migration20261201300000_kpi_snapshots },
   { name: 'Migration20261201400000_performance', class: Migration20261201400000_performance },
+  { name: 'Migration20261202100000_remittance_row_costs', class: Migration20261202100000_remittance_row_costs },
   { name: 'Migration20261202400000_credit_write_path', class: Migration20261202400000_credit_write_path },
 ];

@@ -157,6 +157,21 @@ describe('importRemittance', () => {
     expect(third.result).toMatchObject({ alreadyImported: true, entriesPosted: 0 });
   });
 
+  it('fails the whole import when an entry id is already in the ledger with other content, and posts nothing', async () => {
+    // The id the ERA's claim payment gets (payer, trace, claim, position, line 0, payment), posted before with another amount.
+    await app.ok(admin, POST_ENTRIES, {
+      entries: [entry({ externalId: 'era:PAYER01:CONFLICT-1:PCN-004#0:0:P', accountNumber: 'PCN-004', patientId: 'P-PCN-004', kind: 'PAYMENT', payerCode: 'PAYER01', amount: '-1.00', postedAt: '2026-01-03T10:00:00Z' })],
+    });
+    const before = await ledgerCount();
+    const content = writeEra([{ payerId: 'PAYER01', trace: 'CONFLICT-1', claims: [{ pcn: 'PCN-004', charge: '250', paid: '50', cas: [['CO', '45', '200']] }] }]);
+    const { importRemittance } = await app.ok(admin, IMPORT, { content, fileName: 'conflict.835' });
+    const job = await app.waitForJob(admin, importRemittance.id);
+    expect(job.state).toBe('FAILED');
+    expect(job.error).toMatch(/claim PCN-004 \(segment \d+\)\.externalId: "era:PAYER01:CONFLICT-1:PCN-004#0:0:P" was already posted with different content/);
+    expect(await ledgerCount()).toBe(before);
+    expect(await app.ownerQuery(`select 1 from remittance where trace_number = 'CONFLICT-1'`)).toEqual([]);
+  });
+
   it('records claims that match no account as posting exceptions and posts nothing for them', async () => {
     const content = writeEra([{ payerId: 'MCR01', trace: 'UNM-1', claims: [{ pcn: 'NO-SUCH-ACCOUNT', charge: '90', paid: '60', icn: 'ICN-U1', cas: [['CO', '45', '30']] }] }]);
     const before = await ledgerCount();

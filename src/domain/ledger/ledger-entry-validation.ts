@@ -45,11 +45,19 @@ export interface StagedEntry {
   contentHash: string;
 }
 
+// Amounts usually arrive in canonical form already (bulk imports hash hundreds of thousands): those
+// are used as they are, the same text the Decimal below would produce.
+const CANONICAL_MONEY = /^-?(?:0|[1-9]\d*)\.\d{2}$/;
+function canonicalAmount(text: string): string {
+  if (CANONICAL_MONEY.test(text) && text !== '-0.00') return text;
+  const amount = new Decimal(text);
+  return amount.isZero() ? '0.00' : amount.toFixed(2);
+}
+
 /** The canonical content of an entry (everything but its externalId), hashed. */
 export function contentHash(e: Omit<StagedEntry, 'contentHash' | 'line'>): string {
-  const amount = new Decimal(e.amount);
   const canonical = [
-    e.accountNumber, e.patientId, e.guarantorId, e.payerCode ?? '', e.kind, amount.isZero() ? '0.00' : amount.toFixed(2),
+    e.accountNumber, e.patientId, e.guarantorId, e.payerCode ?? '', e.kind, canonicalAmount(e.amount),
     e.postedAt, e.serviceDate ?? '', e.claimNumber ?? '', e.reference ?? '', e.reasonCode ?? '',
   ].join('\u001f');
   return createHash('sha256').update(canonical).digest('hex');

@@ -3,8 +3,7 @@ import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import type { ClassificationService } from '../classification/classification.service.js';
 import type { CreditDetectionService } from '../credits/credit-detection.service.js';
 import { NotFoundError } from '../errors.js';
-import { applyStagedEntries, createStagingTable, stageEntries } from '../ledger/ledger-staging.js';
-import type { StagedEntry } from '../ledger/ledger-entry-validation.js';
+import { postResolvedEntries, type ResolvedEntry } from '../ledger/ledger-resolved-post.js';
 import type { WorklistService } from '../worklists/worklist.service.js';
 import {
   claimEntries,
@@ -15,16 +14,25 @@ import {
   isStorableAmount,
   payerIdentifiers,
   unstorableAmounts,
-  type EraEntry,
+  type EraSetFacts,
   type MatchedAccount,
 } from './era-posting-rules.js';
 import { claimOutcome, RemittanceStore, storedIssue, type StoredIssue } from './remittance-store.js';
-import { parse835Sets, type Parse835Result, type ParsedSet835, type ProviderAdjustment835, type X12Issue } from './x12/index.js';
+import { parse835Sets, type Claim835, type Parse835Result, type ParsedSet835, type ProviderAdjustment835, type X12Issue } from './x12/index.js';
 import { elementIssue } from './x12/x12-issue.js';
+
+/** An accepted set, decided and recorded, whose claims are yet to be written and posted. */
+interface AcceptedSet {
+  setIndex: number;
+  set: ParsedSet835;
+  remittanceId: string;
+  payerId: string;
+  facts: EraSetFacts;
+  paidBefore: Map<string, number>;
+}
 
 /** Most warnings a job result lists (all of them stay on the remittance rows). */
 const MAX_LISTED_WARNINGS = 200;
-const STAGE_CHUNK = 20_000;
 
 export interface SetSummary {
   setIndex: number;
@@ -158,14 +166,12 @@ export class RemittanceImportService {
     await progress?.(0, totalClaims);
 
     const store = new RemittanceStore(db, tenantId);
-    const entries: EraEntry[] = [];
-    const labels: string[] = [];
     const touched = new Set<string>();
     const plbs: { remittanceId: string; payerId: string; plb: ProviderAdjustment835; seq: number }[] = [];
-    let processed = 0;
-    // Paying claims of this import per payer|claim|amount (reversals count -1): a repeat is a duplicate.
-    const paidHere = new Map<string, number>();
+    const accepted: AcceptedSet[] = [];
 
+    // Every statement that needs an answer runs first, set by set, before any write is queued: the
+    // claims loop below then never waits for PostgreSQL, which writes and posts in the background.
     for (const [setIndex, set] of parsed.sets.entries()) {
       const previous = decided.get(setIndex);
       if (previous && previous.status !== 'PAYER_UNMAPPED') continue;
@@ -204,7 +210,6 @@ export class RemittanceImportService {
       }
       const payerId = payers.get(payerCode)!;
       summary.payerCode = payerCode;
-      await store.settle(); // a failed background write is reported as itself
       const seen = await db.one<{ id: string }>(sql`
         select id from remittance where tenant_id = ${tenantId} and payer_id = ${payerId}
            and trace_number = ${r.trace.traceNumber} and status = 'ACCEPTED'`);
@@ -213,10 +218,21 @@ export class RemittanceImportService {
         result.duplicateSets.push(summary);
         continue;
       }
-
       const remittanceId = await store.saveSet(fileId, setIndex, set, 'ACCEPTED', payerId, [], previous?.id);
       const facts = { payerCode, traceNumber: r.trace.traceNumber, postedAt: eraPostedAt(r, new Date(file.created_at)) };
       const paidBefore = await this.earlierPayments(db, tenantId, fileId, payerId, r.claims.map((c) => c.patientControlNumber));
+      accepted.push({ setIndex, set, remittanceId, payerId, facts, paidBefore });
+      summary.claims = r.claims.length;
+      result.acceptedSets.push(summary);
+    }
+
+    let processed = 0;
+    // Paying claims of this import per payer|claim|amount (reversals count -1): a repeat is a duplicate.
+    const paidHere = new Map<string, number>();
+    for (const { setIndex, set, remittanceId, payerId, facts, paidBefore } of accepted) {
+      const r = set.remittance;
+      const entries: ResolvedEntry[] = [];
+      const entryClaims: Claim835[] = [];
       for (const [claimIndex, claim] of r.claims.entries()) {
         const account = accounts.get(claim.patientControlNumber);
         const paid = eraMoneyText(claim.paidAmount);
@@ -226,11 +242,11 @@ export class RemittanceImportService {
         if (paying || claim.status === REVERSAL_STATUS) paidHere.set(key, (paidHere.get(key) ?? 0) + (paying ? 1 : -1));
         const claimRows = account ? claimEntries(claim, claimIndex, facts, account, paying && net > 0) : [];
         for (const e of claimRows) {
-          entries.push(e);
-          labels.push(`set ${set.controlNumber ?? setIndex + 1} claim ${claim.patientControlNumber} (segment ${claim.ordinal})`);
+          entries.push({ ...e, accountId: account!.id, payerId });
+          entryClaims.push(claim);
         }
         if (account && claimRows.length) touched.add(account.id);
-        await store.addClaim(remittanceId, claimIndex, claim, account?.id ?? null, claimRows);
+        store.addClaim(remittanceId, claimIndex, claim, account?.id ?? null, claimRows);
         const outcome = claimOutcome(claim, account !== undefined);
         result.claims.total += 1;
         result.claims[outcome === 'POSTED' ? 'posted' : outcome === 'REVERSED' ? 'reversed' : outcome === 'DENIED' ? 'denied' : 'unmatched'] += 1;
@@ -238,23 +254,23 @@ export class RemittanceImportService {
         if (processed % 10_000 === 0) await progress?.(processed, totalClaims);
         else if (processed % 2_000 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
-      r.providerAdjustments.forEach((plb, i) => plbs.push({ remittanceId, payerId, plb, seq: i + 1 }));
-      summary.claims = r.claims.length;
-      result.acceptedSets.push(summary);
-    }
-    await store.flush();
-    result.phaseMs.store = clock.lap();
-
-    if (entries.length) {
-      await createStagingTable(db);
-      for (let from = 0; from < entries.length; from += STAGE_CHUNK) {
-        const chunk: StagedEntry[] = entries.slice(from, from + STAGE_CHUNK).map((e, i) => ({ ...e, line: from + i }));
-        await stageEntries(db, chunk);
+      // The set's entries are posted behind its remittance rows, while the next set is read.
+      const label = (line: number) => {
+        const claim = entryClaims[line]!;
+        return `set ${set.controlNumber ?? setIndex + 1} claim ${claim.patientControlNumber} (segment ${claim.ordinal})`;
+      };
+      if (entries.length) {
+        store.enqueue(async () => {
+          const applied = await postResolvedEntries(db, tenantId, entries, label);
+          result.entriesPosted += applied.posted;
+          result.entriesSkipped += applied.skippedDuplicates;
+        });
       }
-      const applied = await applyStagedEntries(db, tenantId, (line) => labels[line] ?? `entry ${line}`);
-      result.entriesPosted = applied.posted;
-      result.entriesSkipped = applied.skippedDuplicates;
+      r.providerAdjustments.forEach((plb, i) => plbs.push({ remittanceId, payerId, plb, seq: i + 1 }));
     }
+    result.phaseMs.store = clock.lap();
+    // What is left of the writes and postings PostgreSQL had not finished while the claims were read.
+    await store.flush();
     result.phaseMs.post = clock.lap();
 
     if (touched.size) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-id.js';
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
@@ -7,8 +7,8 @@ import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rul
 import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
 
 /**
- * Rows buffered per table before the buffers are written. Small enough that several writes of a
- * 10,000-claim set run while the next claims are being read.
+ * Rows buffered per table before the buffers are queued for writing. Small enough that the writes
+ * of a 10,000-claim set start while its later claims are being read.
  */
 const FLUSH_ROWS = 5_000;
 
@@ -41,7 +41,7 @@ export const storedIssue = (i: X12Issue): StoredIssue => ({
 });
 
 /**
- * Writes what the payer sent into the remittance tables with buffered unnest inserts: a fixed
+ * Writes what the payer sent into the remittance tables with buffered COPYs: a fixed
  * number of statements per 20,000 rows. Claim ids are generated here so lines and adjustments
  * need no round trip to learn them.
  */
@@ -58,17 +58,14 @@ export class RemittanceStore {
     private readonly tenantId: string,
   ) {
     this.claims = new BulkInsert(db, tenantId, 'remittance_claim', [
-      ['id', 'uuid'], ['remittance_id', 'uuid'], ['claim_index', 'integer'], ['patient_control_number', 'text'],
-      ['payer_claim_number', 'text'], ['status_code', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'],
-      ['patient_responsibility', 'numeric'], ['account_id', 'uuid'], ['outcome', 'text'], ['entry_count', 'integer'],
+      'id', 'remittance_id', 'claim_index', 'patient_control_number', 'payer_claim_number', 'status_code', 'charge_amount',
+      'paid_amount', 'patient_responsibility', 'account_id', 'outcome', 'entry_count',
     ]);
     this.lines = new BulkInsert(db, tenantId, 'remittance_service_line', [
-      ['claim_id', 'uuid'], ['line_index', 'integer'], ['procedure_qualifier', 'text'], ['procedure_code', 'text'],
-      ['modifiers', 'text'], ['charge_amount', 'numeric'], ['paid_amount', 'numeric'], ['units', 'text'], ['service_date', 'date'],
+      'claim_id', 'line_index', 'procedure_qualifier', 'procedure_code', 'modifiers', 'charge_amount', 'paid_amount', 'units', 'service_date',
     ]);
     this.adjustments = new BulkInsert(db, tenantId, 'remittance_adjustment', [
-      ['claim_id', 'uuid'], ['line_index', 'integer'], ['seq', 'integer'], ['group_code', 'text'], ['reason_code', 'text'],
-      ['amount', 'numeric'], ['quantity', 'text'],
+      'claim_id', 'line_index', 'seq', 'group_code', 'reason_code', 'amount', 'quantity',
     ]);
   }
 
@@ -102,9 +99,9 @@ export class RemittanceStore {
     return row!.id;
   }
 
-  /** Buffers one claim with its lines and CAS triplets; writes the buffers once one holds 20,000 rows. */
-  async addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): Promise<void> {
-    const id = randomUUID();
+  /** Buffers one claim with its lines and CAS triplets; queues a write of the buffers once one holds FLUSH_ROWS rows. */
+  addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): void {
+    const id = timeOrderedUuid();
     this.claims.add([
       id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
       claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length,
@@ -121,26 +118,30 @@ export class RemittanceStore {
         this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
       }
     }
-    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) await this.startWrite();
+    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) this.queueBuffers();
   }
 
   /**
-   * Waits for the previous write, then starts writing the buffers without waiting for it: the
-   * statements run (serialized on the transaction's connection) while the caller reads the next
-   * claims. Claims are written before the lines and adjustments that reference them.
+   * Queues work on the transaction's connection behind the writes already queued, without waiting
+   * for it: PostgreSQL runs the queue while the caller reads the next claims (Node and PostgreSQL
+   * then use both cores). After a failure the rest of the queue is skipped and `settle` reports it.
    */
-  private async startWrite(): Promise<void> {
-    await this.settle();
+  enqueue(task: () => Promise<void>): void {
+    this.writing = this.writing.then(() => (this.writeFailure ? undefined : task())).catch((error: unknown) => {
+      this.writeFailure ??= { error };
+    });
+  }
+
+  /** Queues the buffers' rows; claims before the lines and adjustments that reference them. */
+  private queueBuffers(): void {
     const writes = [this.claims.take(), this.lines.take(), this.adjustments.take()];
-    this.writing = (async () => {
+    this.enqueue(async () => {
       for (const write of writes) await write();
-    })().catch((error: unknown) => {
-      this.writeFailure = { error };
     });
   }
 
   /**
-   * Waits until the buffers' last write has finished; rethrows its error. Callers run it before a
+   * Waits until every queued write has finished; rethrows the first error. Callers run it before a
    * statement of their own in the same transaction, so that a failed write is reported as itself
    * and not as the "transaction is aborted" error of the next statement.
    */
@@ -149,9 +150,9 @@ export class RemittanceStore {
     if (this.writeFailure) throw this.writeFailure.error;
   }
 
-  /** Writes whatever is still buffered and waits for every write. */
+  /** Queues whatever is still buffered and waits for every write. */
   async flush(): Promise<void> {
-    await this.startWrite();
+    this.queueBuffers();
     await this.settle();
   }
 

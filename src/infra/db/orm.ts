@@ -13,6 +13,7 @@ import { Worklist } from '../../domain/worklists/worklist.entity.js';
 import { TenantPolicy } from '../../domain/policies/tenant-policy.entity.js';
 import { RefundRequest } from '../../domain/refunds/refund-request.entity.js';
 import { Claim } from '../../domain/accounts/claim.entity.js';
+import { trackPoolClients } from './pg-clients.js';
 import { migrationsList } from '../../../migrations/index.js';
 
 export const ENTITIES = [Tenant, Payer, Account, AccountBalance, LedgerEntry, Credit, JobRun, Worklist, TenantPolicy, RefundRequest, Claim];
@@ -58,7 +59,10 @@ export function ormConfig({ url, poolMax = 10, debug = false, applicationName = 
       // Waiting for a pooled connection fails after 10 s (SERVICE_UNAVAILABLE), never hangs.
       connectionTimeoutMillis: 10_000,
       application_name: applicationName,
-      onPoolCreated: releaseClientsWhoseConnectionEnds,
+      onPoolCreated: (pool: pg.Pool) => {
+        releaseClientsWhoseConnectionEnds(pool);
+        trackPoolClients(pool);
+      },
     },
     entities: ENTITIES,
     metadataProvider: ReflectMetadataProvider,

@@ -7,12 +7,15 @@ import {
   type RawBuilder,
 } from 'kysely';
 import type pg from 'pg';
+import { copyFromStdin } from './pg-clients.js';
 
 /** Runs Kysely `sql` fragments: implemented by the UnitOfWork and by a raw pg client (COPY paths). */
 export interface SqlRunner {
   rows<R>(query: RawBuilder<R>): Promise<R[]>;
   one<R>(query: RawBuilder<R>): Promise<R | undefined>;
   affected(query: RawBuilder<unknown>): Promise<number>;
+  /** `COPY … FROM STDIN` of COPY-text `chunks`, in the runner's transaction (see copyFromStdin). */
+  copyIn(statement: string, chunks: readonly string[]): Promise<void>;
 }
 
 /** A Kysely that only compiles (never connects): turns `sql` fragments into text + $n parameters. */
@@ -48,5 +51,9 @@ export class PgClientRunner implements SqlRunner {
     const { sql, parameters } = query.compile(compiler);
     const result = await this.client.query(sql, parameters as unknown[]);
     return result.rowCount ?? 0;
+  }
+
+  async copyIn(statement: string, chunks: readonly string[]): Promise<void> {
+    await copyFromStdin(this.client, statement, chunks);
   }
 }

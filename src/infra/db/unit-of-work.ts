@@ -1,6 +1,7 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import type { RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { SqlRunner } from './sql-runner.js';
+import { clientOfBackend, copyFromStdin } from './pg-clients.js';
 import { isUnavailable } from '../availability.js';
 
 /**
@@ -15,6 +16,7 @@ export class UnitOfWork implements SqlRunner {
   readonly em: EntityManager;
   private begun?: Promise<void>;
   private finished = false;
+  private backendPid?: Promise<number>;
   private readonly afterCommitHooks: (() => Promise<void> | void)[] = [];
 
   /** `readOnly`: a READ ONLY transaction (reporting reads, e.g. on a replica). */
@@ -50,6 +52,16 @@ export class UnitOfWork implements SqlRunner {
     const em = await this.tx();
     const result = await query.execute(em.getKysely());
     return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /** `COPY … FROM STDIN` on the transaction's own connection. */
+  async copyIn(statement: string, chunks: readonly string[]): Promise<void> {
+    // The transaction keeps its connection until it ends: ask for the backend once.
+    this.backendPid ??= this.one<{ pid: number }>(sql`select pg_backend_pid() as pid`).then((r) => r!.pid);
+    const pid = await this.backendPid;
+    const client = clientOfBackend(pid);
+    if (!client) throw new Error(`no pooled client is known for backend ${pid}`);
+    await copyFromStdin(client, statement, chunks);
   }
 
   /** Work that must only happen once the data is durable, e.g. enqueueing a job for a new run. */

@@ -106,18 +106,20 @@ function finishService(s: ServiceDraft): ServiceLine835 {
 
 function finishClaim(c: ClaimDraft): Claim835 {
   const party = (code: string): Party835 | undefined => c.parties.find((p) => p.entityCode === code);
-  const named = {
-    patient: party('QC'),
-    insured: party('IL'),
-    renderingProvider: party('82'),
-    correctedInsured: party('74'),
-    crossoverCarrier: party('TT'),
-    statementFrom: dateOf(c.dates, '232'),
-    statementTo: dateOf(c.dates, '233'),
-    receivedDate: dateOf(c.dates, '050'),
+  const claim: { -readonly [K in keyof Claim835]: Claim835[K] } = { ...c, services: c.services.map(finishService) };
+  // Only the parties and dates present become fields (a claim without them has no such keys).
+  const set = <K extends keyof Claim835>(key: K, value: Claim835[K] | undefined): void => {
+    if (value !== undefined) claim[key] = value;
   };
-  const defined = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined));
-  return { ...c, ...defined, services: c.services.map(finishService) };
+  set('patient', party('QC'));
+  set('insured', party('IL'));
+  set('renderingProvider', party('82'));
+  set('correctedInsured', party('74'));
+  set('crossoverCarrier', party('TT'));
+  set('statementFrom', dateOf(c.dates, '232'));
+  set('statementTo', dateOf(c.dates, '233'));
+  set('receivedDate', dateOf(c.dates, '050'));
+  return claim;
 }
 
 function readParty1000(seg: X12Segment, issues: X12Issue[]): PartyDraft {

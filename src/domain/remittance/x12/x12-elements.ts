@@ -16,7 +16,9 @@ const MAX_DIGITS = 18;
 
 /** True when `text` is an X12 decimal (`R`) value that fits in 18 digits. */
 export function isX12Decimal(text: string): boolean {
-  return DECIMAL.test(text) && text.replace(/[^0-9]/g, '').length <= MAX_DIGITS;
+  if (!DECIMAL.test(text)) return false;
+  // Sign and point aside, the length is the digit count: count only when it might be too many.
+  return text.length <= MAX_DIGITS || text.replace(/[^0-9]/g, '').length <= MAX_DIGITS;
 }
 
 /** Collects issues while reading one transaction set. */

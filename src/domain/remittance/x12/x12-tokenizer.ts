@@ -42,7 +42,14 @@ export function componentsAt(segment: X12Segment, position: number): string[] {
 
 const ALNUM = /[A-Za-z0-9]/;
 const isAlnum = (c: string | undefined): boolean => c !== undefined && ALNUM.test(c);
-const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+const WHITESPACE = /\s/;
+// Called for every segment: the common characters are decided without the regular expression.
+const isSpace = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (code > 0x20 && code < 0x7f) return false;
+  return WHITESPACE.test(c);
+};
 const isNewline = (c: string | undefined): boolean => c === '\n' || c === '\r';
 // A delimiter is a printable non-alphanumeric character (or a newline for the terminator).
 const isDelimiterChar = (c: string | undefined): c is string => c !== undefined && !isAlnum(c) && !isSpace(c);
