@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
+import { backendCpuMs, cpuSpent } from './cpu-time.js';
 import { Runtime } from '../src/app/runtime.js';
 import { asSystem } from '../src/app/system-context.js';
 import { PayerKind } from '../src/domain/payers/payer-kind.js';
@@ -47,32 +47,6 @@ async function* accountRecords(claims: number): AsyncGenerator<string[]> {
     const account = `ERA${String(i).padStart(7, '0')}`;
     yield [`chg-${account}`, account, `P${i}`, '', PAYER, 'CHARGE', '100.00', '2026-01-05T00:00:00Z', '2026-01-10', `ICN${i}`, '', ''];
   }
-}
-
-/**
- * CPU time (ms) so far of the PostgreSQL backends connected to the bench database, read from
- * /proc (same machine): with Node's own CPU time it tells work from waiting for a shared core.
- * Null where /proc is not readable (another host, another OS).
- */
-async function backendCpuMs(owner: pg.Client): Promise<Map<number, number> | null> {
-  const { rows } = await owner.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
-  const cpu = new Map<number, number>();
-  try {
-    for (const { pid } of rows) {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, 100 ticks/s
-    }
-  } catch {
-    return null;
-  }
-  return cpu;
-}
-
-function cpuSpent(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
-  if (!before || !after) return null;
-  let ms = 0;
-  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
-  return ms;
 }
 
 export async function bench835(claims: number, record: Record835): Promise<void> {
