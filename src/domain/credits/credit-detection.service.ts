@@ -140,7 +140,7 @@ export class CreditDetectionService {
          set credit_id = c.id, identified_at = c.identified_at, deadline_suspended_days = c.deadline_suspended_days,
              originated_at = case when c.entries_seen = n.entries and c.amount = -n.balance then c.originated_at end
         from credit c
-       where c.account_id = n.account_id and c.status in (${ACTIVE})`);
+       where c.account_id = n.account_id and c.status in (${ACTIVE}) ${inScope(sql.ref('c.account_id'))}`);
     const origin = clock.lap();
 
     await ensureDefaultWorklist(db, tenantId);
