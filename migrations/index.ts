@@ -9,6 +9,7 @@ import { Migration20261201100000_remittances } from './Migration20261201100000_r
 import { Migration20261201200000_account_details } from './Migration20261201200000_account_details.js';
 import { Migration20261201300000_kpi_snapshots } from './Migration20261201300000_kpi_snapshots.js';
 import { Migration20261201400000_performance } from './Migration20261201400000_performance.js';
+import { Migration20261202300000_credit_rollup } from './Migration20261202300000_credit_rollup.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261201200000_account_details', class: Migration20261201200000_account_details },
   { name: 'Migration20261201300000_kpi_snapshots', class: Migration20261201300000_kpi_snapshots },
   { name: 'Migration20261201400000_performance', class: Migration20261201400000_performance },
+  { name: 'Migration20261202300000_credit_rollup', class: Migration20261202300000_credit_rollup },
 ];
