@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { AGING_BUCKETS, AgingBucket, ageDaysSql, agingBucketSql } from '../credits/aging-bucket.js';
+import { AGING_BUCKETS, AgingBucket } from '../credits/aging-bucket.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
 import { Decimal, moneyFromDb } from '../money/money.js';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
@@ -68,7 +68,11 @@ export function rollupKpisSql(q: RollupQuery): RawBuilder<Record<string, string 
   const nowDay = isoDay(asOf);
   const sinceDay = isoDay(since);
   const payer = sql.join([sql`true`, ...q.payerConditions], sql` and `);
-  const exactBucket = agingBucketSql(ageDaysSql(sql`c.originated_at`, asOf));
+  // The bucket rule of aging-bucket.ts as comparisons with the boundaries: age ≤ n ⟺ originatedAt > asOf − (n + 1) days.
+  const exactBucket = sql`case when c.originated_at > ${bounds[0]} then ${sql.lit(AgingBucket.DAYS_0_30)}
+                               when c.originated_at > ${bounds[1]} then ${sql.lit(AgingBucket.DAYS_31_60)}
+                               when c.originated_at > ${bounds[2]} then ${sql.lit(AgingBucket.DAYS_61_90)}
+                               else ${sql.lit(AgingBucket.DAYS_OVER_90)} end`;
   const resolvedRanges: Range[] =
     sinceDay === nowDay
       ? [{ from: since, to: asOf, toInclusive: true }]
