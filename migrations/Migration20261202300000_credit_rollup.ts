@@ -17,6 +17,38 @@ import { tenantIsolation } from './tenant-isolation.js';
  * job (detection, auto-adjust) does not hold the row a concurrent request needs until it commits;
  * `foldCreditRollup` merges the slots back (daily KPI snapshot run).
  */
+/** The columns of a credit the rollup reads. */
+const COLUMNS = ['tenant_id', 'refund_payer_id', 'status', 'amount', 'original_amount', 'originated_at', 'sla_due_at', 'resolved_at'];
+const cols = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+
+/**
+ * Adds to credit_rollup the facts of the rows of `source` (COLUMNS then `sign`: +1 a row as it is
+ * now, -1 as it was), netted per key: keys whose changes cancel (a worklist move, a review) write
+ * nothing. The five facts of a row come from parallel unnests (one projection, no join per row:
+ * a VALUES list joined laterally took 1.6× as long on a 2,466-row update). Rows go in key order, so two
+ * statements upserting overlapping keys lock them in the same order.
+ */
+const addFacts = (source: string, slot: string) => `
+  insert into credit_rollup as r (tenant_id, axis, day, refund_payer_id, slot, credits, amount, on_time)
+  select f.tenant_id, f.axis, f.day, f.refund_payer_id, ${slot}, sum(f.credits), sum(f.amount), sum(f.on_time)
+    from (select s.tenant_id, s.refund_payer_id,
+                 unnest(array['ANY', 'OPEN', 'ORIGINATED', 'SLA_DUE', 'RESOLVED']) as axis,
+                 unnest(array[null, null, (s.originated_at at time zone 'UTC')::date, (s.sla_due_at at time zone 'UTC')::date,
+                              (s.resolved_at at time zone 'UTC')::date]) as day,
+                 unnest(array[s.sign, s.open, s.open, s.open, case when s.resolved_at is not null then s.sign end]) as credits,
+                 unnest(array[0, s.sign * s.amount, s.sign * s.amount, s.sign * s.amount, s.sign * s.original_amount]) as amount,
+                 unnest(array[0, 0, 0, 0, case when s.resolved_at <= s.sla_due_at then s.sign else 0 end]) as on_time
+            from (select *, case when status in ('OPEN', 'IN_REVIEW', 'PENDING_APPROVAL') then sign end as open
+                    from (${source}) s (${COLUMNS.join(', ')}, sign)) s) f
+   where f.credits is not null
+   group by 1, 2, 3, 4
+  having sum(f.credits) <> 0 or sum(f.amount) <> 0 or sum(f.on_time) <> 0
+   order by 1, 2, 3, 4
+  on conflict (tenant_id, axis, day, refund_payer_id, slot) do update
+    set credits = r.credits + excluded.credits, amount = r.amount + excluded.amount, on_time = r.on_time + excluded.on_time`;
+
+const SLOT = 'pg_backend_pid() % 16';
+
 export class Migration20261202300000_credit_rollup extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
@@ -33,45 +65,23 @@ export class Migration20261202300000_credit_rollup extends Migration {
         check ((day is null) = (axis in ('ANY', 'OPEN')))
       );
 
-      -- The facts one credit row contributes, each signed (+1 a row as it is now, -1 as it was).
-      create function credit_rollup_facts(status text, amount numeric, original_amount numeric, originated_at timestamptz,
-                                          sla_due_at timestamptz, resolved_at timestamptz, sign integer)
-        returns table (axis text, day date, credits integer, amount numeric, on_time integer)
-        language sql immutable as $$
-          select 'ANY', null::date, sign, 0::numeric, 0
-          union all
-          select f.axis, f.day, sign, sign * amount, 0
-            from (values ('OPEN', null::date),
-                         ('ORIGINATED', (originated_at at time zone 'UTC')::date),
-                         ('SLA_DUE', (sla_due_at at time zone 'UTC')::date)) f (axis, day)
-           where status in ('OPEN', 'IN_REVIEW', 'PENDING_APPROVAL')
-          union all
-          select 'RESOLVED', (resolved_at at time zone 'UTC')::date, sign, sign * original_amount,
-                 case when resolved_at <= sla_due_at then sign else 0 end
-           where resolved_at is not null
-        $$;
-
+      -- EXECUTE plans each statement for its own transition tables: a plan cached from a one-row
+      -- statement (a nested loop over new_rows × old_rows) took 34 s on a 2,466-row update.
       create function credit_rollup_apply() returns trigger language plpgsql as $$
-      declare
-        source text := case tg_op
-          when 'INSERT' then 'select *, 1 as sign from new_rows'
-          when 'DELETE' then 'select *, -1 as sign from old_rows'
-          else 'select *, 1 as sign from new_rows union all select *, -1 from old_rows' end;
       begin
-        -- Net change per key; unchanged keys (e.g. a worklist move) write nothing. Rows go in key
-        -- order so two statements upserting overlapping keys lock them in the same order.
-        execute format($q$
-          insert into credit_rollup as r (tenant_id, axis, day, refund_payer_id, slot, credits, amount, on_time)
-          select s.tenant_id, f.axis, f.day, s.refund_payer_id, pg_backend_pid() %% 16,
-                 sum(f.credits), sum(f.amount), sum(f.on_time)
-            from (%s) s,
-                 credit_rollup_facts(s.status, s.amount, s.original_amount, s.originated_at, s.sla_due_at, s.resolved_at, s.sign) f
-           group by 1, 2, 3, 4
-          having sum(f.credits) <> 0 or sum(f.amount) <> 0 or sum(f.on_time) <> 0
-           order by 1, 2, 3, 4
-          on conflict (tenant_id, axis, day, refund_payer_id, slot) do update
-            set credits = r.credits + excluded.credits, amount = r.amount + excluded.amount, on_time = r.on_time + excluded.on_time
-        $q$, source);
+        if tg_op = 'INSERT' then
+          execute $q$ ${addFacts(`select ${cols('n')}, 1 from new_rows n`, SLOT)} $q$;
+        elsif tg_op = 'DELETE' then
+          execute $q$ ${addFacts(`select ${cols('o')}, -1 from old_rows o`, SLOT)} $q$;
+        else
+          -- Only the rows whose rollup columns changed: each as it was (-1) and as it is (+1).
+          execute $q$ ${addFacts(
+            `select x.* from new_rows n join old_rows o on o.id = n.id,
+                    lateral (values (${cols('n')}, 1), (${cols('o')}, -1)) x
+              where (${cols('n')}) is distinct from (${cols('o')})`,
+            SLOT,
+          )} $q$;
+        end if;
         return null;
       end $$;
 
@@ -82,11 +92,7 @@ export class Migration20261202300000_credit_rollup extends Migration {
       create trigger credit_rollup_delete after delete on credit
         referencing old table as old_rows for each statement execute function credit_rollup_apply();
 
-      insert into credit_rollup (tenant_id, axis, day, refund_payer_id, slot, credits, amount, on_time)
-      select c.tenant_id, f.axis, f.day, c.refund_payer_id, 0, sum(f.credits), sum(f.amount), sum(f.on_time)
-        from credit c,
-             credit_rollup_facts(c.status, c.amount, c.original_amount, c.originated_at, c.sla_due_at, c.resolved_at, 1) f
-       group by 1, 2, 3, 4;
+      ${addFacts(`select ${cols('c')}, 1 from credit c`, '0')};
 
       -- The as-of boundary day of "past due" is read from the credits due that day.
       create index credit_active_sla_due_index on credit (tenant_id, sla_due_at) include (amount, refund_payer_id)
