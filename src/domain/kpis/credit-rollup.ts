@@ -59,7 +59,8 @@ function perRange(ranges: Range[], branch: (within: (column: RawBuilder<unknown>
  * - past due (slaDueAt < asOf) = open − SLA_DUE days after asOf's day − the credits due later on asOf's day;
  * - resolved in [since, asOf]: RESOLVED days strictly between since's and asOf's days, plus the
  *   credits resolved on those two days, read from `credit`.
- * Each read from `credit` is a range of at most a day on a partial or covering index.
+ * Each read from `credit` is a range of at most a day on a partial or covering index. The facts
+ * are summed per refund payer first; the payer (group key, filters) is joined once, to those sums.
  */
 export function rollupKpisSql(q: RollupQuery): RawBuilder<Record<string, string | number | null>> {
   const { asOf, since, key } = q;
@@ -80,32 +81,31 @@ export function rollupKpisSql(q: RollupQuery): RawBuilder<Record<string, string 
           { from: since, to: wholeDay(since).to },
           { from: utcDay(asOf), to: asOf, toInclusive: true },
         ];
-  const credits = sql`credit c left join payer p on p.id = c.refund_payer_id`;
   const facts = sql`
-    select ${key} as key,
+    select r.refund_payer_id,
            case when r.axis <> 'ORIGINATED' then r.axis
                 when r.day > ${d1}::date then ${sql.lit(AgingBucket.DAYS_0_30)}
                 when r.day > ${d2}::date then ${sql.lit(AgingBucket.DAYS_31_60)}
                 else ${sql.lit(AgingBucket.DAYS_61_90)} end as fact,
            r.credits, r.amount, r.on_time
-      from credit_rollup r left join payer p on p.id = r.refund_payer_id
-     where r.tenant_id = ${q.tenantId} and ${payer}
+      from credit_rollup r
+     where r.tenant_id = ${q.tenantId}
        and (r.axis in ('ANY', 'OPEN')
             or (r.axis = 'ORIGINATED' and r.day > ${d3}::date and r.day not in (${d2}::date, ${d1}::date))
             or (r.axis = 'SLA_DUE' and r.day > ${nowDay}::date)
             or (r.axis = 'RESOLVED' and r.day > ${sinceDay}::date and r.day < ${nowDay}::date))
     ${perRange(bounds.map(wholeDay), (within) => sql`
     union all
-    select ${key}, ${exactBucket}, 1, c.amount, 0 from ${credits}
-     where c.tenant_id = ${q.tenantId} and c.status in (${ACTIVE}) and ${payer} and ${within(sql`c.originated_at`)}`)}
+    select c.refund_payer_id, ${exactBucket}, 1, c.amount, 0 from credit c
+     where c.tenant_id = ${q.tenantId} and c.status in (${ACTIVE}) and ${within(sql`c.originated_at`)}`)}
     union all
-    select ${key}, 'SLA_DUE', 1, c.amount, 0 from ${credits}
-     where c.tenant_id = ${q.tenantId} and c.status in (${ACTIVE}) and ${payer}
+    select c.refund_payer_id, 'SLA_DUE', 1, c.amount, 0 from credit c
+     where c.tenant_id = ${q.tenantId} and c.status in (${ACTIVE})
        and ${inRange({ from: asOf, to: wholeDay(asOf).to })(sql`c.sla_due_at`)}
     ${perRange(resolvedRanges, (within) => sql`
     union all
-    select ${key}, 'RESOLVED', 1, 0, case when c.resolved_at <= c.sla_due_at then 1 else 0 end from ${credits}
-     where c.tenant_id = ${q.tenantId} and ${payer} and ${within(sql`c.resolved_at`)}`)}`;
+    select c.refund_payer_id, 'RESOLVED', 1, 0, case when c.resolved_at <= c.sla_due_at then 1 else 0 end from credit c
+     where c.tenant_id = ${q.tenantId} and ${within(sql`c.resolved_at`)}`)}`;
   const sums = (fact: string, name: string) => sql`
     coalesce(sum(credits) filter (where fact = ${sql.lit(fact)}), 0)::integer as ${sql.ref(`${name}_count`)},
     coalesce(sum(amount) filter (where fact = ${sql.lit(fact)}), 0)::text as ${sql.ref(`${name}_amount`)}`;
@@ -114,7 +114,12 @@ export function rollupKpisSql(q: RollupQuery): RawBuilder<Record<string, string 
            ${sql.join(AGING_BUCKETS.slice(0, 3).map((b) => sums(b.bucket, b.bucket)))},
            ${sums('RESOLVED', 'resolved')},
            coalesce(sum(on_time) filter (where fact = 'RESOLVED'), 0)::integer as on_time
-      from (${facts}) f
+      from (select ${key} as key, f.fact, f.credits, f.amount, f.on_time
+              from (select refund_payer_id, fact, sum(credits) as credits, sum(amount) as amount, sum(on_time) as on_time
+                      from (${facts}) x (refund_payer_id, fact, credits, amount, on_time)
+                     group by 1, 2) f
+              left join payer p on p.id = f.refund_payer_id
+             where ${payer}) f
      group by key
     having coalesce(sum(credits) filter (where fact = 'ANY'), 0) > 0
      order by key`;
