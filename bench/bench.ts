@@ -327,8 +327,15 @@ if (sections.has('incremental')) {
   );
 }
 
-// 4. creditKpis over GraphQL, next to the same aggregates in SQL.
+// 4. creditKpis and kpis(groupBy: PAYER) over GraphQL, next to the same aggregates in plain SQL
+//    over the credits and to a request that runs no SQL ({ __typename }: token, rate limit, cost,
+//    plugins, HTTP), so the three parts of a figure can be told apart.
 if (sections.has('kpis')) {
+  // Statistics and the visibility map as autovacuum leaves them: detection has just rewritten
+  // `credit`, and autovacuum may not have run since (this machine runs with it off).
+  const vacuum = await ownerClient();
+  await vacuum.query('vacuum analyze credit, credit_rollup');
+  await vacuum.end();
   const http = await runtime.serveHttp(0);
   const port = (http.server.address() as AddressInfo).port;
   const token = await signToken(config.jwtSecret, { sub: 'bench', tenant: TENANT, roles: [Role.BI] });
@@ -353,6 +360,8 @@ if (sections.has('kpis')) {
       const body = (await res.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     }, n);
+  const bare = await overGraphql('{ __typename }');
+  record('GraphQL request without SQL ({ __typename }) p50 / p95', `${bare.p50.toFixed(1)} / ${bare.p95.toFixed(1)} ms`);
   const gql = await overGraphql('{ creditKpis { accountsReceivable creditBalanceTotal creditPercentOfAr openCredits over90Share over90AmountShare slaAdherence agingBuckets { bucket count amount } } }');
   const plain = await latencies(
     () =>
@@ -363,7 +372,7 @@ if (sections.has('kpis')) {
       }),
     n,
   );
-  record('creditKpis over GraphQL p50 / p95', `${gql.p50.toFixed(1)} / ${gql.p95.toFixed(1)} ms`, `SQL ${plain.p50.toFixed(1)} / ${plain.p95.toFixed(1)} ms`, (gql.p95 / plain.p95).toFixed(2), 'p95 ≤ 50 ms');
+  record('creditKpis over GraphQL p50 / p95', `${gql.p50.toFixed(1)} / ${gql.p95.toFixed(1)} ms`, `plain aggregate over the open credits ${plain.p50.toFixed(1)} / ${plain.p95.toFixed(1)} ms`, (gql.p95 / plain.p95).toFixed(2), 'p95 ≤ 50 ms');
   const grouped = await overGraphql('{ kpis(groupBy: PAYER) { key openCredits creditBalanceTotal over90Count pastDueCount slaAdherence } }');
   const groupedPlain = await latencies(
     () =>
@@ -402,7 +411,9 @@ if (sections.has('adjust')) {
   await rewindEntries('auto-adjust:');
 }
 
-// 835 (ERA) import end to end, on its own database and practice (bench/bench-835.ts).
+// 835 (ERA) import end to end, on its own database and practice (bench/bench-835.ts). A section
+// like the others: it drops and rebuilds `credit_balance_bench_835`, which a run measuring
+// something else must leave alone.
 if (sections.has('835')) await bench835(100_000, record);
 
 clearInterval(rssTimer);

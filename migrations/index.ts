@@ -10,6 +10,7 @@ import { Migration20261201200000_account_details } from './Migration202612012000
 import { Migration20261201300000_kpi_snapshots } from './Migration20261201300000_kpi_snapshots.js';
 import { Migration20261201400000_performance } from './Migration20261201400000_performance.js';
 import { Migration20261202100000_remittance_row_costs } from './Migration20261202100000_remittance_row_costs.js';
+import { Migration20261202300000_credit_rollup } from './Migration20261202300000_credit_rollup.js';
 import { Migration20261202400000_credit_write_path } from './Migration20261202400000_credit_write_path.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
@@ -26,5 +27,6 @@ export const migrationsList = [
   { name: 'Migration20261201300000_kpi_snapshots', class: Migration20261201300000_kpi_snapshots },
   { name: 'Migration20261201400000_performance', class: Migration20261201400000_performance },
   { name: 'Migration20261202100000_remittance_row_costs', class: Migration20261202100000_remittance_row_costs },
+  { name: 'Migration20261202300000_credit_rollup', class: Migration20261202300000_credit_rollup },
   { name: 'Migration20261202400000_credit_write_path', class: Migration20261202400000_credit_write_path },
 ];

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { asSystem } from '../src/app/system-context.js';
 import { TestApp } from './support/test-app.js';
+import { sql } from 'kysely';
+import { compileSql } from '../src/infra/db/sql-runner.js';
+import { rollupKpisSql } from '../src/domain/kpis/credit-rollup.js';
 
 /**
  * The indexes the hot paths rely on are the ones the planner picks, on a few hundred thousand rows
@@ -86,6 +89,18 @@ test('open-credit aggregates (creditKpis aging buckets) are an index-only scan o
   const p = await plan(`select count(*), sum(c.amount) from credit c where c.tenant_id = $1 and c.status in ${ACTIVE} group by (c.originated_at < now() - interval '90 days')`, [T]);
   expect(p).toMatch(/Index Only Scan using credit_active_originated_index/);
   expect(p).not.toMatch(/Seq Scan on credit/);
+});
+
+test('current KPIs read the rollup and, from credit, only index ranges of the boundary days', async () => {
+  const asOf = new Date();
+  const query = rollupKpisSql({ tenantId: T, asOf, since: new Date(asOf.getTime() - 90 * 86_400_000), key: sql`coalesce(p.code, 'PATIENT')`, payerConditions: [] });
+  const { sql: text, parameters } = compileSql(query);
+  const p = await plan(text, [...parameters]);
+  expect(p).toMatch(/on credit_rollup/);
+  expect(p.match(/Index Only Scan using credit_active_originated_index on credit/g)).toHaveLength(3);
+  expect(p).toMatch(/using credit_active_sla_due_index on credit/);
+  expect(p).toMatch(/using credit_tenant_id_resolved_at_index on credit/);
+  expect(p).not.toMatch(/Seq Scan on credit\b/);
 });
 
 test('balance lookups by account go through the primary key; the negative set through its partial index', async () => {

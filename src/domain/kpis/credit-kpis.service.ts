@@ -4,7 +4,7 @@ import { BadInputError } from '../errors.js';
 import { Decimal, moneyFromDb, sumMoney } from '../money/money.js';
 import type { PayerKind } from '../payers/payer-kind.js';
 import { AGING_BUCKETS, AgingBucket, ageDaysSql, agingBucketSql } from '../credits/aging-bucket.js';
-import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
+import { rollupKpisFrom, rollupKpisSql } from './credit-rollup.js';
 
 export interface KpiQuery {
   asOf?: Date | null;
@@ -31,7 +31,6 @@ export interface CreditKpis {
   agingBuckets: AgingBucketKpi[];
 }
 
-const ACTIVE = sql.join(ACTIVE_CREDIT_STATUSES.map((s) => sql.lit(s)));
 const SLA_WINDOW_DAYS = 90;
 /** An asOf this close to now reads current state (maintained balances) rather than replaying the ledger. */
 const CURRENT_TOLERANCE_MS = 60_000;
@@ -59,17 +58,6 @@ export class CreditKpiService {
     const payerMatch = (payerId: RawBuilder<unknown>) => this.payerMatch(t, payerId, query);
     const filtered = Boolean(query.payerCodes?.length || query.payerKinds?.length);
 
-    const age = ageDaysSql(sql`c.originated_at`, asOf);
-    const openWhere = historical
-      ? sql`c.identified_at <= ${asOf} and (c.resolved_at is null or c.resolved_at > ${asOf}) and c.originated_at <= ${asOf}`
-      : sql`c.status in (${ACTIVE})`;
-    const amount = historical ? sql`case when c.resolved_at is null then c.amount else c.original_amount end` : sql`c.amount`;
-    const bucketsSql = sql`
-      select ${agingBucketSql(age)} as bucket, count(*)::integer as n, sum(${amount})::text as amount
-        from credit c
-       where c.tenant_id = ${t} and ${openWhere} and ${payerMatch(sql`c.refund_payer_id`)}
-       group by 1`;
-
     const arSql =
       historical
         ? sql`
@@ -86,6 +74,30 @@ export class CreditKpiService {
           : // Without payer filters: the tenant's A/R as the posting trigger keeps it (a few rows).
             sql`select coalesce(sum(receivable), 0)::text as ar from account_receivable where tenant_id = ${t}`;
 
+    if (!historical) {
+      // Now: the open credits and the SLA window from the maintained rollups (credit-rollup.ts).
+      const row = await ctx.reads.one<{ open: Record<string, string | number | null> | null; ar: { ar: string } }>(sql`
+        select (select row_to_json(o) from (${rollupKpisSql({ tenantId: t, asOf, since, key: sql`'ALL'`, payerConditions: this.payerConditions(query) })}) o) as open,
+               (select row_to_json(a) from (${arSql}) a) as ar`);
+      const open = row?.open ? rollupKpisFrom(row.open) : undefined;
+      return this.assemble(
+        asOf,
+        moneyFromDb(row?.ar.ar),
+        AGING_BUCKETS.map(({ bucket }) => open?.buckets.find((b) => b.bucket === bucket) ?? { bucket, count: 0, amount: new Decimal(0) }),
+        { on_time: open?.resolvedOnTime ?? 0, resolved: open?.resolvedInWindow ?? 0 },
+      );
+    }
+
+    // As of a past instant: the credits identified by then and not yet resolved then.
+    const age = ageDaysSql(sql`c.originated_at`, asOf);
+    const openWhere = sql`c.identified_at <= ${asOf} and (c.resolved_at is null or c.resolved_at > ${asOf}) and c.originated_at <= ${asOf}`;
+    const amount = sql`case when c.resolved_at is null then c.amount else c.original_amount end`;
+    const bucketsSql = sql`
+      select ${agingBucketSql(age)} as bucket, count(*)::integer as n, sum(${amount})::text as amount
+        from credit c
+       where c.tenant_id = ${t} and ${openWhere} and ${payerMatch(sql`c.refund_payer_id`)}
+       group by 1`;
+
     const slaSql = sql`
       select count(*) filter (where c.resolved_at <= c.sla_due_at)::integer as on_time, count(*)::integer as resolved
         from credit c
@@ -97,19 +109,18 @@ export class CreditKpiService {
       select (select json_agg(b) from (${bucketsSql}) b) as buckets,
              (select row_to_json(a) from (${arSql}) a) as ar,
              (select row_to_json(s) from (${slaSql}) s) as sla`);
-    const bucketRows = row?.buckets ?? [];
-    const ar = row?.ar;
-    const sla = row?.sla;
-
     const buckets = AGING_BUCKETS.map(({ bucket }) => {
-      const row = bucketRows.find((r) => r.bucket === bucket);
-      return { bucket, count: row?.n ?? 0, amount: moneyFromDb(row?.amount) };
+      const found = row?.buckets?.find((r) => r.bucket === bucket);
+      return { bucket, count: found?.n ?? 0, amount: moneyFromDb(found?.amount) };
     });
+    return this.assemble(asOf, moneyFromDb(row?.ar?.ar), buckets, row?.sla ?? { on_time: 0, resolved: 0 });
+  }
+
+  /** The KPIs from their parts: the open credits per aging bucket, A/R and the SLA window's counts. */
+  private assemble(asOf: Date, accountsReceivable: Decimal, buckets: AgingBucketKpi[], sla: { on_time: number; resolved: number }): CreditKpis {
     const creditBalanceTotal = sumMoney(buckets.map((b) => b.amount));
     const openCredits = buckets.reduce((n, b) => n + b.count, 0);
     const over90 = buckets.find((b) => b.bucket === AgingBucket.DAYS_OVER_90)!;
-    const accountsReceivable = moneyFromDb(ar?.ar);
-
     return {
       asOf,
       accountsReceivable,
@@ -118,15 +129,21 @@ export class CreditKpiService {
       openCredits,
       over90Share: ratio(new Decimal(over90.count), new Decimal(openCredits)),
       over90AmountShare: ratio(over90.amount, creditBalanceTotal),
-      slaAdherence: sla && sla.resolved > 0 ? sla.on_time / sla.resolved : null,
+      slaAdherence: sla.resolved > 0 ? sla.on_time / sla.resolved : null,
       agingBuckets: buckets,
     };
   }
 
-  private payerMatch(tenantId: string, payerId: RawBuilder<unknown>, query: KpiQuery): RawBuilder<unknown> {
+  /** The payer filters as conditions over the refund payer `p` (left-joined). */
+  private payerConditions(query: KpiQuery): RawBuilder<unknown>[] {
     const conditions: RawBuilder<unknown>[] = [];
     if (query.payerCodes?.length) conditions.push(sql`p.code = any(${query.payerCodes}::text[])`);
     if (query.payerKinds?.length) conditions.push(sql`p.kind = any(${query.payerKinds}::text[])`);
+    return conditions;
+  }
+
+  private payerMatch(tenantId: string, payerId: RawBuilder<unknown>, query: KpiQuery): RawBuilder<unknown> {
+    const conditions = this.payerConditions(query);
     if (!conditions.length) return sql`true`;
     return sql`exists (select 1 from payer p where p.tenant_id = ${tenantId} and p.id = ${payerId} and ${sql.join(conditions, sql` and `)})`;
   }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
+import { foldCreditRollup } from './credit-rollup.js';
 import { AGING_BUCKETS, ageDaysAtSql, agingBucketSql } from '../credits/aging-bucket.js';
 
 /** The groupings a daily snapshot is kept for (a subset of the `kpis` groupings). */
@@ -92,6 +93,8 @@ export class KpiSnapshotService {
     await db.affected(sql`
       delete from kpi_snapshot
        where tenant_id = ${tenantId} and snapshot_date between ${from}::date and ${to}::date and computed_at <> ${now}::timestamptz`);
+    // The daily run is also where the live KPIs' rollup gets its slots merged back (credit-rollup.ts).
+    await foldCreditRollup(db, tenantId);
     return { days, rows };
   }
 

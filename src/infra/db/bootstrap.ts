@@ -28,6 +28,7 @@ const APP_PRIVILEGES: Record<string, string> = {
   claim: 'SELECT, INSERT, UPDATE',
   unclaimed_property_rule: 'SELECT, INSERT, UPDATE, DELETE',
   kpi_snapshot: 'SELECT, INSERT, UPDATE, DELETE',
+  credit_rollup: 'SELECT, INSERT, UPDATE, DELETE',
   mikro_orm_migrations: 'SELECT',
 };
 

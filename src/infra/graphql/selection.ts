@@ -6,15 +6,23 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * query over the whole filtered set.
  */
 export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  return selectedFields(info).has(field);
+}
+
+/** The names of the fields selected directly under the field being resolved, through fragments too. */
+export function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const fields = new Set<string>();
   const seen = new Set<string>();
-  const walk = (set: SelectionSetNode | undefined): boolean =>
-    !!set?.selections.some((node) => {
-      if (node.kind === Kind.FIELD) return node.name.value === field;
-      if (node.kind === Kind.INLINE_FRAGMENT) return walk(node.selectionSet);
-      const name = node.name.value;
-      if (seen.has(name)) return false;
-      seen.add(name);
-      return walk(info.fragments[name]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => walk(node.selectionSet));
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const node of set?.selections ?? []) {
+      if (node.kind === Kind.FIELD) fields.add(node.name.value);
+      else if (node.kind === Kind.INLINE_FRAGMENT) walk(node.selectionSet);
+      else if (!seen.has(node.name.value)) {
+        seen.add(node.name.value);
+        walk(info.fragments[node.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return fields;
 }
