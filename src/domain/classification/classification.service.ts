@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonRecordset } from '../../infra/db/json-recordset.js';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
 import { computeDeadline, type DeadlinePolicy } from '../credits/deadline-policy.js';
@@ -73,17 +74,39 @@ export const tupleToRuleEntry = ([id, kind, amount, postedAt, payerId, claimNumb
   reasonCode,
 });
 
-/** What classification writes on a credit; findings and portions are JSON text for jsonb. */
+/** What classification writes on a credit; findings and portions as stored in their jsonb columns. */
 export interface ClassifiedCredit {
   rootCause: string;
   explanation: string;
-  findings: string;
-  portions: string;
+  findings: { code: string; explanation: string; evidence: string[] }[];
+  portions: { ownerKind: string; payerId: string | null; amount: string }[];
   refundPayerId: string | null;
   complexity: string;
   dueAt: string;
   reason: string;
 }
+
+/** A classification as the credit table's columns (for jsonRecordset), and their SQL types. */
+export const classifiedColumns = (c: ClassifiedCredit) => ({
+  root_cause: c.rootCause,
+  explanation: c.explanation,
+  findings: c.findings,
+  portions: c.portions,
+  refund_payer_id: c.refundPayerId,
+  complexity: c.complexity,
+  due_at: c.dueAt,
+  reason: c.reason,
+});
+export const CLASSIFIED_TYPES = {
+  root_cause: 'text',
+  explanation: 'text',
+  findings: 'jsonb',
+  portions: 'jsonb',
+  refund_payer_id: 'uuid',
+  complexity: 'text',
+  due_at: 'timestamptz',
+  reason: 'text',
+} as const;
 
 export interface ClassificationResult {
   classified: number;
@@ -141,8 +164,8 @@ export class CreditClassifier {
     return {
       rootCause: c.rootCause,
       explanation: c.explanation,
-      findings: JSON.stringify(c.findings.map(({ code, explanation, evidence }) => ({ code, explanation, evidence }))),
-      portions: JSON.stringify(c.portions.map((p) => ({ ownerKind: p.ownerKind, payerId: p.payerId, amount: p.amount.toFixed(2) }))),
+      findings: c.findings.map(({ code, explanation, evidence }) => ({ code, explanation, evidence })),
+      portions: c.portions.map((p) => ({ ownerKind: p.ownerKind, payerId: p.payerId, amount: p.amount.toFixed(2) })),
       refundPayerId: c.refundPayerId,
       complexity: c.complexity,
       dueAt: deadline.dueAt.toISOString(),
@@ -200,16 +223,12 @@ export class ClassificationService {
           suspendedDays: credit.deadline_suspended_days,
         }),
       }));
-      const col = <K extends keyof (typeof results)[number]>(k: K) => results.map((r) => r[k]);
       lap('rules');
       await db.affected(sql`
         update credit c set root_cause = u.root_cause, root_cause_explanation = u.explanation, findings = u.findings,
                owner_portions = u.portions, refund_payer_id = u.refund_payer_id, complexity = u.complexity,
                sla_due_at = u.due_at, sla_reason = u.reason, classified_at = now()
-          from unnest(${col('id')}::uuid[], ${col('rootCause')}::text[], ${col('explanation')}::text[], ${col('findings')}::jsonb[],
-                      ${col('portions')}::jsonb[], ${col('refundPayerId')}::uuid[], ${col('complexity')}::text[],
-                      ${col('dueAt')}::timestamptz[], ${col('reason')}::text[])
-               as u(id, root_cause, explanation, findings, portions, refund_payer_id, complexity, due_at, reason)
+          from ${jsonRecordset(results.map((r) => ({ id: r.id, ...classifiedColumns(r) })), { id: 'uuid', ...CLASSIFIED_TYPES })}
          where c.id = u.id`);
       lap('write');
       classified += credits.length;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
-import { CreditClassifier, ENTRIES_JSON, tupleToRuleEntry, type ClassifiedCredit, type EntryTuple } from '../classification/classification.service.js';
+import { CLASSIFIED_TYPES, classifiedColumns, CreditClassifier, ENTRIES_JSON, tupleToRuleEntry, type ClassifiedCredit, type EntryTuple } from '../classification/classification.service.js';
+import { jsonRecordset } from '../../infra/db/json-recordset.js';
 import type { RuleEntry } from '../classification/party-ledger.js';
 import { Decimal, isBelowZero } from '../money/money.js';
 import { ensureDefaultWorklist, creditPlacementColumns, placementSql } from '../worklists/worklist-placement.js';
@@ -71,16 +72,13 @@ interface Computed extends ClassifiedCredit {
   originatedAt: string;
 }
 
-/** A batch's computed rows as a relation keyed by credit id (updates) or account id (inserts). */
+/** A batch's computed rows as a relation `s` keyed by credit id (updates) or account id (inserts). */
 function batchSource(key: 'creditId' | 'accountId', rows: Computed[]) {
-  const col = <K extends keyof Computed>(k: K) => rows.map((r) => r[k]);
-  return sql`
-    select *
-      from unnest(${col(key)}::uuid[], ${col('amount')}::numeric[], ${col('entries')}::integer[], ${col('originatedAt')}::timestamptz[],
-                  ${col('rootCause')}::text[], ${col('explanation')}::text[], ${col('findings')}::jsonb[], ${col('portions')}::jsonb[],
-                  ${col('refundPayerId')}::uuid[], ${col('complexity')}::text[], ${col('dueAt')}::timestamptz[], ${col('reason')}::text[])
-           as u(${sql.raw(key === 'creditId' ? 'credit_id' : 'account_id')}, amount, entries, originated_at, root_cause, explanation,
-                findings, portions, refund_payer_id, complexity, due_at, reason)`;
+  const keyColumn = key === 'creditId' ? 'credit_id' : 'account_id';
+  return sql`select * from ${jsonRecordset(
+    rows.map((r) => ({ [keyColumn]: r[key], amount: r.amount, entries: r.entries, originated_at: r.originatedAt, ...classifiedColumns(r) })),
+    { [keyColumn]: 'uuid', amount: 'numeric', entries: 'integer', originated_at: 'timestamptz', ...CLASSIFIED_TYPES },
+  )}`;
 }
 
 /**
