@@ -26,6 +26,18 @@ export interface AutoAdjustResult {
 
 const ACTOR = 'system:auto-adjust';
 
+/** A credit resolved by a batch's compare-and-set, with what its entry's content hash covers. */
+interface Resolved {
+  id: string;
+  account_id: string;
+  amount: string;
+  payer_id: string | null;
+  payer_code: string | null;
+  account_number: string;
+  patient_id: string;
+  guarantor_id: string;
+}
+
 /** Validates the mutation's input before a run is recorded. */
 export function autoAdjustOptions(input: { maxAmount?: Decimal | null; dryRun?: boolean | null }): AutoAdjustOptions {
   const max = input.maxAmount ?? parseMoney('100.00');
@@ -71,19 +83,21 @@ export class AutoAdjustService {
       return result;
     }
     await progress?.(0, result.eligible);
-    // The candidates are numbered once (one join over the eligible set); each batch then re-checks
-    // eligibility for its own rows through primary keys only, so a balance or status that changed
-    // since is honoured, and the planner never re-joins a million balances per batch.
+    // The candidates are numbered once (one join over the eligible set), in account order so that
+    // each batch's entries land in one stretch of the ledger's and the balances' account indexes;
+    // each batch then re-checks eligibility for its own rows through primary keys only, so a
+    // balance or status that changed since is honoured, and the planner never re-joins a million
+    // balances per batch.
     await db.affected(sql`create temp table auto_adjust_candidate (n bigint primary key, id uuid not null) on commit drop`);
-    const candidates = await db.affected(sql`insert into auto_adjust_candidate (n, id) select row_number() over (order by c.id), c.id ${eligible}`);
+    const candidates = await db.affected(sql`insert into auto_adjust_candidate (n, id) select row_number() over (order by c.account_id), c.id ${eligible}`);
     await db.affected(sql`analyze auto_adjust_candidate`);
     const chain = await this.audit.chain(db, tenantId);
     const postedAt = new Date().toISOString();
     const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
-    for (let lo = 0; lo < candidates; lo += this.batchSize) {
-      // Compare-and-set: only credits still OPEN and still eligible are resolved, and only those
-      // get an entry and an audit event (written together in the next statement).
-      const resolved = await db.rows<{ id: string; account_id: string; amount: string; payer_id: string | null; payer_code: string | null; account_number: string; patient_id: string; guarantor_id: string }>(sql`
+    // Compare-and-set: only credits still OPEN and still eligible are resolved, and only those
+    // get an entry and an audit event (written together by post()).
+    const resolve = (lo: number) =>
+      db.rows<Resolved>(sql`
         with picked as (
           select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
                  a.account_number, a.patient_id, a.guarantor_id
@@ -99,42 +113,61 @@ export class AutoAdjustService {
           from picked
          where c.id = picked.id and c.status = ${CreditStatus.OPEN}
         returning picked.*`);
-      if (resolved.length) {
-        const entries = resolved.map((c) => {
-          const amount = formatMoney(new Decimal(c.amount));
-          const externalId = `auto-adjust:${c.id}`;
-          return {
-            externalId,
-            accountId: c.account_id,
-            amount,
-            payerId: c.payer_id,
-            hash: contentHash({
-              externalId, accountNumber: c.account_number, patientId: c.patient_id, guarantorId: c.guarantor_id,
-              guarantorGiven: true, payerCode: c.payer_code, kind: EntryKind.ADJUSTMENT, amount, postedAt, serviceDate: null,
-              claimNumber: null, reference, reasonCode: null,
-            }),
-          };
+    // The batch's entries and audit events as one statement (hashed and sealed here, in Node).
+    const posting = (resolved: Resolved[]) => {
+      const entries = resolved.map((c) => {
+        const amount = formatMoney(new Decimal(c.amount));
+        const external_id = `auto-adjust:${c.id}`;
+        const hash = contentHash({
+          externalId: external_id, accountNumber: c.account_number, patientId: c.patient_id, guarantorId: c.guarantor_id,
+          guarantorGiven: true, payerCode: c.payer_code, kind: EntryKind.ADJUSTMENT, amount, postedAt, serviceDate: null,
+          claimNumber: null, reference, reasonCode: null,
         });
-        const sealed = chain.seal(ACTOR, resolved.map((c, i) => ({
-          action: 'credit.auto_adjust',
-          subjectType: 'credit',
-          subjectId: c.id,
-          before: { status: CreditStatus.OPEN, amount: entries[i]!.amount },
-          after: { status: CreditStatus.RESOLVED, resolution: ResolutionKind.AUTO_ADJUSTMENT, entry: entries[i]!.externalId, runId },
-          reason: `open credit under ${options.maxAmount}`,
-        })));
-        const col = <K extends keyof (typeof entries)[number]>(k: K) => entries.map((e) => e[k]);
-        // One statement: the batch's entries (deterministic keys: a replay posts nothing) and its audit events.
-        await db.affected(sql`
-          with posted as (
-            insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
-            select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, ${reference}, u.hash
-              from unnest(${col('accountId')}::uuid[], ${col('externalId')}::text[], ${col('amount')}::numeric[], ${col('payerId')}::uuid[],
-                          ${col('hash')}::text[]) as u(account_id, external_id, amount, payer_id, hash)
-            on conflict (tenant_id, external_id) do nothing)
-          ${chain.insertSql(sealed)}`);
+        return { account_id: c.account_id, external_id, amount, payer_id: c.payer_id, hash };
+      });
+      const sealed = chain.seal(ACTOR, resolved.map((c, i) => ({
+        action: 'credit.auto_adjust',
+        subjectType: 'credit',
+        subjectId: c.id,
+        before: { status: CreditStatus.OPEN, amount: entries[i]!.amount },
+        after: { status: CreditStatus.RESOLVED, resolution: ResolutionKind.AUTO_ADJUSTMENT, entry: entries[i]!.external_id, runId },
+        reason: `open credit under ${options.maxAmount}`,
+      })));
+      // The keys are deterministic and the credits were OPEN under the compare-and-set, so a key
+      // already posted (a credit auto-adjusted, reopened and adjusted again) is skipped by the
+      // anti-join, cheaper than ON CONFLICT's speculative insertion; a concurrent writer of the
+      // same key would fail the run on the unique index, and its retry then skips the key.
+      return sql`
+        with posted as (
+          insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
+          select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, ${reference}, u.hash
+            from json_to_recordset(${JSON.stringify(entries)}::json) as u(account_id uuid, external_id text, amount numeric, payer_id uuid, hash text)
+           where not exists (select 1 from ledger_entry e where e.tenant_id = ${tenantId} and e.external_id = u.external_id)
+           order by u.account_id)
+        ${chain.insertSql(sealed)}`;
+    };
+    // Pipelined on the run's one connection, where statements queue and run in order: batch i+1's
+    // compare-and-set is queued behind batch i's insert, so PostgreSQL works through both while
+    // Node hashes and seals batch i+1. A queued statement's failure surfaces when it is awaited.
+    const queued = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+    let resolving: Promise<Resolved[]> | null = candidates > 0 ? queued(resolve(0)) : null;
+    let inserting: Promise<unknown> | null = null;
+    let pending = 0;
+    for (let lo = 0; resolving; lo += this.batchSize) {
+      const resolved = await resolving;
+      resolving = lo + this.batchSize < candidates ? queued(resolve(lo + this.batchSize)) : null;
+      const statement = resolved.length ? posting(resolved) : null;
+      if (inserting) {
+        await inserting;
+        result.adjusted += pending;
+        await progress?.(result.adjusted, result.eligible);
       }
-      result.adjusted += resolved.length;
+      inserting = statement ? queued(db.affected(statement)) : Promise.resolve();
+      pending = resolved.length;
+    }
+    if (inserting) {
+      await inserting;
+      result.adjusted += pending;
       await progress?.(result.adjusted, result.eligible);
     }
     return result;
