@@ -288,6 +288,12 @@ if (sections.has('adjust')) {
   await rewind.query(`update account_balance b set balance = s.total, entry_count = s.n
     from (select e.account_id, sum(e.amount) as total, count(*)::int as n from ledger_entry e join touched t using (account_id) group by e.account_id) s
     where b.account_id = s.account_id`);
+  // And the credits this run resolved are open again (their accounts are negative again), so that
+  // `--sections adjust` alone measures the same 50,000 next time. Their audit events stay: the
+  // chain is append-only and later events link to them.
+  await rewind.query(`update credit c set status = 'OPEN', resolution = null, amount = -b.balance, resolved_at = null, resolved_by = null, updated_at = now()
+    from account_balance b where b.account_id = c.account_id and c.tenant_id = $1 and c.detection_run_id = $2 and c.resolution = 'AUTO_ADJUSTMENT' and b.balance < 0
+     and not exists (select 1 from credit o where o.account_id = c.account_id and o.status in ('OPEN', 'IN_REVIEW', 'PENDING_APPROVAL'))`, [TENANT, run.id]);
   // The rewind bypassed the posting trigger: recompute the tenant's A/R aggregate from the balances.
   await rewind.query(`delete from account_receivable where tenant_id = '${TENANT}'`);
   await rewind.query(`insert into account_receivable (tenant_id, slot, receivable)

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { BadInputError } from '../errors.js';
@@ -76,21 +76,25 @@ export class AutoAdjustService {
       join account_balance b on b.account_id = c.account_id
       left join payer p on p.id = c.refund_payer_id
      where ${eligibility}`;
-    const totals = await db.one<{ n: number; amount: string }>(sql`select count(*)::integer as n, coalesce(sum(-b.balance), 0)::text as amount ${eligible}`);
-    const result: AutoAdjustResult = { dryRun: options.dryRun, maxAmount: options.maxAmount, eligible: totals!.n, adjusted: 0, totalAmount: formatMoney(new Decimal(totals!.amount)), items: [] };
+    const totalsOf = async (from: RawBuilder<unknown>, amount: RawBuilder<unknown>) => {
+      const totals = await db.one<{ n: number; amount: string }>(sql`select count(*)::integer as n, coalesce(sum(${amount}), 0)::text as amount ${from}`);
+      return { dryRun: options.dryRun, maxAmount: options.maxAmount, eligible: totals!.n, adjusted: 0, totalAmount: formatMoney(new Decimal(totals!.amount)), items: [] } as AutoAdjustResult;
+    };
     if (options.dryRun) {
+      const result = await totalsOf(eligible, sql`-b.balance`);
       result.items = (await db.rows<{ id: string; amount: string }>(sql`select c.id, (-b.balance)::text as amount ${eligible} order by -b.balance desc, c.id limit 20`)).map((r) => ({ creditId: r.id, amount: r.amount }));
       return result;
     }
-    await progress?.(0, result.eligible);
-    // The candidates are numbered once (one join over the eligible set), in account order so that
-    // each batch's entries land in one stretch of the ledger's and the balances' account indexes;
-    // each batch then re-checks eligibility for its own rows through primary keys only, so a
-    // balance or status that changed since is honoured, and the planner never re-joins a million
-    // balances per batch.
-    await db.affected(sql`create temp table auto_adjust_candidate (n bigint primary key, id uuid not null) on commit drop`);
-    const candidates = await db.affected(sql`insert into auto_adjust_candidate (n, id) select row_number() over (order by c.account_id), c.id ${eligible}`);
+    // The candidates are numbered once (one join over the eligible set, which also gives the
+    // totals), in account order so that each batch's entries land in one stretch of the ledger's
+    // and the balances' account indexes; each batch then re-checks eligibility for its own rows
+    // through primary keys only, so a balance or status that changed since is honoured, and the
+    // planner never re-joins a million balances per batch.
+    await db.affected(sql`create temp table auto_adjust_candidate (n bigint primary key, id uuid not null, amount numeric not null) on commit drop`);
+    const candidates = await db.affected(sql`insert into auto_adjust_candidate (n, id, amount) select row_number() over (order by c.account_id), c.id, -b.balance ${eligible}`);
     await db.affected(sql`analyze auto_adjust_candidate`);
+    const result = await totalsOf(sql`from auto_adjust_candidate`, sql`amount`);
+    await progress?.(0, result.eligible);
     const chain = await this.audit.chain(db, tenantId);
     const postedAt = new Date().toISOString();
     const reference = `AUTO-ADJUST ${runId.slice(0, 8)}`;
