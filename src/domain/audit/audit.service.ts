@@ -122,9 +122,9 @@ export class AuditChain {
   }
 
   /**
-   * One multi-row INSERT of sealed events. The rows travel as one JSON document (serialized by the
-   * native JSON.stringify, parsed once by PostgreSQL) rather than as a dozen arrays of escaped
-   * elements: bulk jobs send 5,000 events per statement.
+   * One multi-row INSERT of sealed events. The rows travel as one JSON document (written by the
+   * native JSON.stringify, parsed once by PostgreSQL's jsonb parser) rather than as a dozen arrays
+   * of escaped elements: bulk jobs send 5,000 events per statement.
    */
   insertSql(sealed: SealedEvents) {
     const rows = sealed.rows.map((r) => ({
@@ -133,7 +133,7 @@ export class AuditChain {
     }));
     return sql`
       insert into audit_event (tenant_id, seq, at, actor, action, subject_type, subject_id, before, after, reason, prev_hash, hash)
-      select ${this.tenantId}, * from json_to_recordset(${JSON.stringify(rows)}::json) as r(seq bigint, at timestamptz, actor text, action text,
+      select ${this.tenantId}, * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(seq bigint, at timestamptz, actor text, action text,
         subject_type text, subject_id text, before jsonb, after jsonb, reason text, prev_hash text, hash text)`;
   }
 }

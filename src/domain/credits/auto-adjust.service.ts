@@ -145,7 +145,7 @@ export class AutoAdjustService {
         with posted as (
           insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, reference, content_hash)
           select ${tenantId}, u.account_id, u.external_id, ${EntryKind.ADJUSTMENT}, u.amount, ${postedAt}::timestamptz, u.payer_id, ${reference}, u.hash
-            from json_to_recordset(${JSON.stringify(entries)}::json) as u(account_id uuid, external_id text, amount numeric, payer_id uuid, hash text)
+            from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as u(account_id uuid, external_id text, amount numeric, payer_id uuid, hash text)
            where not exists (select 1 from ledger_entry e where e.tenant_id = ${tenantId} and e.external_id = u.external_id)
            order by u.account_id)
         ${chain.insertSql(sealed)}`;
