@@ -103,20 +103,26 @@ export class AutoAdjustService {
     const resolve = (lo: number) =>
       db.rows<Resolved>(sql`
         with picked as (
-          select c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
+          select c.ctid as credit_tid, c.id, c.account_id, (-b.balance)::text as amount, c.refund_payer_id as payer_id, p.code as payer_code,
                  a.account_number, a.patient_id, a.guarantor_id
             from auto_adjust_candidate k
-            join credit c on c.id = k.id
+            -- One primary-key probe per candidate, whatever credit's statistics say: right after a
+            -- detection run they still describe an empty table, and the planner then hashed every
+            -- open credit for each batch (OFFSET 0 keeps the subquery from being flattened).
+            cross join lateral (select ctid, * from credit c where c.id = k.id offset 0) c
             join account_balance b on b.account_id = c.account_id
             join account a on a.id = c.account_id
             left join payer p on p.id = c.refund_payer_id
            where k.n > ${lo} and k.n <= ${lo + this.batchSize} and ${eligibility}
         )
+        -- The row just read, by its tuple id (a TID scan, again whatever the statistics say; by id
+        -- the planner walked a partial index of open credits per row). A credit updated by another
+        -- transaction meanwhile fails the re-check of the tuple id and is left for the next run.
         update credit c set status = ${CreditStatus.RESOLVED}, resolution = ${ResolutionKind.AUTO_ADJUSTMENT}, amount = 0,
                resolved_at = now(), resolved_by = ${ACTOR}, detection_run_id = ${runId}::uuid, updated_at = now()
           from picked
-         where c.id = picked.id and c.status = ${CreditStatus.OPEN}
-        returning picked.*`);
+         where c.ctid = picked.credit_tid and c.status = ${CreditStatus.OPEN}
+        returning picked.id, picked.account_id, picked.amount, picked.payer_id, picked.payer_code, picked.account_number, picked.patient_id, picked.guarantor_id`);
     // The batch's entries and audit events as one statement (hashed and sealed here, in Node).
     const posting = (resolved: Resolved[]) => {
       const entries = resolved.map((c) => {
