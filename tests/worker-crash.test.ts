@@ -71,4 +71,10 @@ it('completes auto-adjust after the worker is killed mid-run, posting every adju
   expect(runRow.attempts).toBeGreaterThanOrEqual(2);
   const [audit] = await app.ownerQuery(`select count(*)::int as n from audit_event where action = 'credit.auto_adjust'`);
   expect(audit.n).toBe(CREDITS);
+  // The retry sealed 30 batches on one chain, each batch's events hashed while the next batch's
+  // compare-and-set ran: the chain still verifies link by link.
+  const auditor = await app.token('clinic-k', [Role.AUDITOR]);
+  const { verifyAuditChain } = await app.ok(auditor, '{ verifyAuditChain { valid checked brokenAtSeq } }');
+  expect(verifyAuditChain).toMatchObject({ valid: true, brokenAtSeq: null });
+  expect(verifyAuditChain.checked).toBeGreaterThanOrEqual(CREDITS);
 }, 180_000);

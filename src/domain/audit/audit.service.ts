@@ -42,8 +42,26 @@ interface Row {
   hash: string;
 }
 
-/** What jsonb will give back: plain JSON (Decimals become their strings, Dates ISO text). */
-const plain = (value: unknown): unknown => (value === undefined || value === null ? null : JSON.parse(JSON.stringify(value)));
+/** Whether JSON.stringify then JSON.parse would give the value back unchanged. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i])) return false;
+    return true;
+  }
+  if (typeof value !== 'object' || value === undefined) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/**
+ * What jsonb will give back: plain JSON (Decimals become their strings, Dates ISO text). Values
+ * that already are plain JSON skip the stringify/parse round trip (bulk jobs seal 50,000 events).
+ */
+const plain = (value: unknown): unknown => (value === undefined || value === null ? null : isPlainJson(value) ? value : JSON.parse(JSON.stringify(value)));
 
 const toEvent = (r: Row): AuditEvent => ({
   id: String(r.id),
@@ -103,15 +121,20 @@ export class AuditChain {
     return { rows };
   }
 
-  /** One multi-row INSERT of sealed events. */
+  /**
+   * One multi-row INSERT of sealed events. The rows travel as one JSON document (written by the
+   * native JSON.stringify, parsed once by PostgreSQL's jsonb parser) rather than as a dozen arrays
+   * of escaped elements: bulk jobs send 5,000 events per statement.
+   */
   insertSql(sealed: SealedEvents) {
-    const rows = sealed.rows;
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const rows = sealed.rows.map((r) => ({
+      seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject_type: r.subjectType, subject_id: r.subjectId,
+      before: r.before, after: r.after, reason: r.reason, prev_hash: r.prevHash, hash: r.hash,
+    }));
     return sql`
       insert into audit_event (tenant_id, seq, at, actor, action, subject_type, subject_id, before, after, reason, prev_hash, hash)
-      select ${this.tenantId}, * from unnest(${col('seq')}::bigint[], ${col('at')}::timestamptz[], ${col('actor')}::text[], ${col('action')}::text[],
-        ${col('subjectType')}::text[], ${col('subjectId')}::text[], ${rows.map((r) => JSON.stringify(r.before))}::jsonb[],
-        ${rows.map((r) => JSON.stringify(r.after))}::jsonb[], ${col('reason')}::text[], ${col('prevHash')}::text[], ${col('hash')}::text[])`;
+      select ${this.tenantId}, * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(seq bigint, at timestamptz, actor text, action text,
+        subject_type text, subject_id text, before jsonb, after jsonb, reason text, prev_hash text, hash text)`;
   }
 }
 
