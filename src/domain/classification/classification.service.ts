@@ -41,7 +41,7 @@ export const ENTRY_COLUMNS = sql`e.id::text as id, e.account_id, e.kind, e.amoun
 
 /**
  * The same columns as one JSON array per account (`… as entries` over ledger_entry e, grouped by
- * account), in posting order, each entry a positional tuple (ENTRY_TUPLE order): JSON.parse of one
+ * account), in posting order, each entry a positional tuple (EntryTuple): JSON.parse of one
  * value per account is far cheaper in Node than the driver's per-field parsing of one row per
  * entry, and tuples cost PostgreSQL a third less to build than objects with their keys. Amounts and
  * ids are text, so they stay exact.
@@ -97,7 +97,8 @@ export const classifiedColumns = (c: ClassifiedCredit) => ({
   due_at: c.dueAt,
   reason: c.reason,
 });
-export const CLASSIFIED_TYPES = {
+/** The SQL type of each column classifiedColumns writes (the compiler keeps the two key sets equal). */
+export const CLASSIFIED_TYPES: Record<keyof ReturnType<typeof classifiedColumns>, string> = {
   root_cause: 'text',
   explanation: 'text',
   findings: 'jsonb',
@@ -106,7 +107,7 @@ export const CLASSIFIED_TYPES = {
   complexity: 'text',
   due_at: 'timestamptz',
   reason: 'text',
-} as const;
+};
 
 export interface ClassificationResult {
   classified: number;

@@ -40,6 +40,7 @@ export interface RuleContext {
 export type Rule = (ctx: RuleContext) => Finding | null;
 
 const partyOf = (e: RuleEntry) => e.payerId ?? PATIENT;
+const emptyParty = (): PartyEntries => ({ payments: [], paymentReversals: [], adjustments: [], adjustmentReversals: [], raises: [] });
 
 /** The rules' view of an account's entries: one pass, each entry filed under its party and role. */
 export function ruleContext(entries: readonly RuleEntry[], balances: ReadonlyMap<string, Decimal>, label: (party: string) => string): RuleContext {
@@ -48,7 +49,7 @@ export function ruleContext(entries: readonly RuleEntry[], balances: ReadonlyMap
   for (const e of entries) {
     const party = partyOf(e);
     let filed = parties.get(party);
-    if (!filed) parties.set(party, (filed = { payments: [], paymentReversals: [], adjustments: [], adjustmentReversals: [], raises: [] }));
+    if (!filed) parties.set(party, (filed = emptyParty()));
     const lowers = isBelowZero(e.amount);
     const raises = !lowers && isAboveZero(e.amount);
     if (raises) filed.raises.push(e);
@@ -64,7 +65,8 @@ export function ruleContext(entries: readonly RuleEntry[], balances: ReadonlyMap
   return { entries, balances, charges, parties, label };
 }
 
-const NONE: PartyEntries = { payments: [], paymentReversals: [], adjustments: [], adjustmentReversals: [], raises: [] };
+/** A party with no entries on the account (the rules ask about parties the balances name). */
+const NONE: PartyEntries = emptyParty();
 const usd = (d: Decimal) => `$${d.abs().toFixed(2)}`;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const isNegativeParty = (ctx: RuleContext, party: string) => {
