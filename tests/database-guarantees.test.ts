@@ -107,7 +107,7 @@ describe('references checked once per statement (no per-row foreign keys on the 
   beforeAll(async () => {
     const admin = await app.token('clinic-k', [Role.ADMIN]);
     await app.ok(admin, POST_ENTRIES, { entries: [entry({ externalId: 'k-1', accountNumber: 'K-1', amount: '20.00', postedAt: '2026-09-01T10:00:00Z' })] });
-    [{ id: accountG }] = await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-g' and account_number = 'A-1'`);
+    accountG = (await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-g' and account_number = 'A-1'`))[0]!.id;
   });
 
   const balanceOf = async (accountId: string) => (await app.ownerQuery(`select balance::text, entry_count from account_balance where account_id = $1`, [accountId]))[0];
@@ -141,7 +141,27 @@ describe('references checked once per statement (no per-row foreign keys on the 
     )).rejects.toMatchObject({ code: '23503', constraint: 'audit_event_tenant_id_fkey' });
   });
 
-  it('keeps payers and tenants: deleting or re-keying one is refused, even for the owner', async () => {
+  it("refuses a credit on a missing or another tenant's account or refund payer, and moving a credit to another account", async () => {
+    const insertCredit = (tenant: string, accountId: string, payerId: string | null) =>
+      app.ownerQuery(
+        `insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause, refund_payer_id, complexity, originated_at, identified_at, sla_due_at)
+         values ($1, $2, 5, 5, 'OPEN', 'UNDETERMINED', $3, 'LOW', now(), now(), now())`,
+        [tenant, accountId, payerId],
+      );
+    await expect(insertCredit('clinic-k', accountG, null)).rejects.toMatchObject({ code: '23503', constraint: 'credit_account_fk' });
+    await expect(insertCredit('clinic-g', '00000000-0000-4000-8000-000000000000', null)).rejects.toMatchObject({ code: '23503', constraint: 'credit_account_fk' });
+    const payerK = (await app.ownerQuery<{ id: string }>(`select id from payer where tenant_id = 'clinic-k' limit 1`))[0]!.id;
+    await expect(insertCredit('clinic-g', accountG, payerK)).rejects.toMatchObject({ code: '23503', constraint: 'credit_refund_payer_fk' });
+    await insertCredit('clinic-g', accountG, null);
+    await expect(app.ownerQuery(`update credit set refund_payer_id = $1 where tenant_id = 'clinic-g'`, [payerK])).rejects.toMatchObject({ code: '23503', constraint: 'credit_refund_payer_fk' });
+    const accountK = (await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-k'`))[0]!.id;
+    await expect(app.ownerQuery(`update credit set account_id = $1 where tenant_id = 'clinic-g'`, [accountK])).rejects.toThrow(/stays on its account/);
+    await app.ownerQuery(`delete from credit where tenant_id = 'clinic-g'`);
+  });
+
+  it('keeps accounts, payers and tenants: deleting or re-keying one is refused, even for the owner', async () => {
+    await expect(app.ownerQuery(`delete from account where tenant_id = 'clinic-k'`)).rejects.toThrow(/account rows are kept/);
+    await expect(app.ownerQuery(`update account set id = gen_random_uuid() where tenant_id = 'clinic-k'`)).rejects.toThrow(/account rows are kept/);
     await expect(app.ownerQuery(`delete from payer where tenant_id = 'clinic-k'`)).rejects.toThrow(/payer rows are kept/);
     await expect(app.ownerQuery(`update payer set id = gen_random_uuid() where tenant_id = 'clinic-k'`)).rejects.toThrow(/payer rows are kept/);
     await expect(app.ownerQuery(`delete from tenant where id = 'clinic-k'`)).rejects.toThrow(/tenant rows are kept/);
