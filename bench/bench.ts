@@ -99,9 +99,11 @@ async function rewindEntries(prefix: string, alsoInTransaction?: (client: pg.Cli
 }
 
 /**
- * The fair COPY baseline's table: a logged table with the ledger's indexes and constraints
- * (identity key, unique external id per tenant, account/posting-order index, patient-side partial
- * index, foreign keys to account and payer by their natural keys), which any importer pays for.
+ * The fair COPY baseline's table: a logged table with the ledger's indexes and checks (identity
+ * key, unique external id per tenant, account/posting-order index, patient-side partial index),
+ * which any importer pays for. No reference checks: the ledger's are set-based since
+ * Migration20261202500000 and cost the importer a fraction of what per-row foreign keys would cost
+ * the baseline, so the baseline leaves them out rather than be slowed by them.
  */
 async function createFairCopyTable(client: pg.Client): Promise<void> {
   await client.query('drop table if exists bench_fair_copy');
@@ -111,9 +113,7 @@ async function createFairCopyTable(client: pg.Client): Promise<void> {
     external_id text not null check (length(external_id) between 1 and 128), account_number text not null, patient_id text not null,
     guarantor_id text, payer_code text, kind text not null check (kind in ('CHARGE','PAYMENT','ADJUSTMENT','REFUND','TRANSFER')),
     amount numeric(14,2) not null, posted_at timestamptz not null, service_date date, claim_number text, reference text, reason_code text,
-    constraint bench_fair_copy_external_id_unique unique (tenant_id, external_id),
-    constraint bench_fair_copy_account_fk foreign key (tenant_id, account_number) references account (tenant_id, account_number),
-    constraint bench_fair_copy_payer_fk foreign key (tenant_id, payer_code) references payer (tenant_id, code))`);
+    constraint bench_fair_copy_external_id_unique unique (tenant_id, external_id))`);
   await client.query('create index bench_fair_copy_account_index on bench_fair_copy (account_number, posted_at, id)');
   await client.query('create index bench_fair_copy_patient_side_index on bench_fair_copy (account_number) where payer_code is null');
 }
@@ -191,7 +191,7 @@ if (!(await hasLedger(runtime, TENANT))) {
   record(
     `COPY importer, ${result.rows.toLocaleString()} entries`,
     `${Math.round(importRate).toLocaleString()} rows/s (${seconds(ms)})`,
-    `plain COPY into a table with the ledger's indexes and constraints ${Math.round(fairRate).toLocaleString()} rows/s (${seconds(fairMs)}); into a bare unlogged table ${Math.round(plainRate).toLocaleString()} rows/s`,
+    `plain COPY into a table with the ledger's indexes and checks ${Math.round(fairRate).toLocaleString()} rows/s (${seconds(fairMs)}); into a bare unlogged table ${Math.round(plainRate).toLocaleString()} rows/s`,
     (importRate / fairRate).toFixed(2),
     '≥ 0.5',
   );
@@ -302,7 +302,7 @@ if (sections.has('incremental')) {
   record(
     `postLedgerEntries, ${drafts.length.toLocaleString()} entries in batches of 5,000`,
     `${Math.round(postRate).toLocaleString()} rows/s (${seconds(post.result)}; ${cpuFigure(post)})`,
-    `plain COPY of the same rows into a table with the ledger's indexes and constraints ${Math.round(copyRate).toLocaleString()} rows/s`,
+    `plain COPY of the same rows into a table with the ledger's indexes and checks ${Math.round(copyRate).toLocaleString()} rows/s`,
     (postRate / copyRate).toFixed(2),
     '≥ 0.5',
   );
