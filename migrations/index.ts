@@ -14,6 +14,7 @@ import { Migration20261202300000_credit_rollup } from './Migration20261202300000
 import { Migration20261202400000_credit_write_path } from './Migration20261202400000_credit_write_path.js';
 import { Migration20261202500000_set_based_references } from './Migration20261202500000_set_based_references.js';
 import { Migration20261202510000_credit_set_based_references } from './Migration20261202510000_credit_set_based_references.js';
+import { Migration20261202600000_remittance_claim_detail } from './Migration20261202600000_remittance_claim_detail.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261202400000_credit_write_path', class: Migration20261202400000_credit_write_path },
   { name: 'Migration20261202500000_set_based_references', class: Migration20261202500000_set_based_references },
   { name: 'Migration20261202510000_credit_set_based_references', class: Migration20261202510000_credit_set_based_references },
+  { name: 'Migration20261202600000_remittance_claim_detail', class: Migration20261202600000_remittance_claim_detail },
 ];

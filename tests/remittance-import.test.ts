@@ -92,8 +92,14 @@ describe('importRemittance', () => {
       ['PCN-001', '1', 'POSTED'], ['PCN-002', '2', 'POSTED'], ['PCN-003', '3', 'POSTED'], ['PCN-004', '4', 'DENIED'],
       ['PCN-005', '22', 'REVERSED'], ['PCN-005', '1', 'POSTED'],
     ]);
-    const pr = await app.ownerQuery(`select a.group_code, a.reason_code, a.amount::text as amount from remittance_adjustment a
-      join remittance_claim c on c.id = a.claim_id where c.patient_control_number = 'PCN-001' and a.group_code = 'PR' order by a.id`);
+    // CAS triplets are kept in the claim's detail document: claim level (line 0), then each line's, in file order.
+    const pr = await app.ownerQuery(`select t.a->>'group_code' as group_code, t.a->>'reason_code' as reason_code, t.a->>'amount' as amount
+      from remittance_claim c cross join lateral (
+             select 0::bigint as line, x.a, x.n from json_array_elements(c.detail->'adjustments') with ordinality as x(a, n)
+             union all
+             select l.n, x.a, x.n from json_array_elements(c.detail->'lines') with ordinality as l(line, n)
+                    cross join lateral json_array_elements(l.line->'adjustments') with ordinality as x(a, n)) t
+     where c.patient_control_number = 'PCN-001' and t.a->>'group_code' = 'PR' order by t.line, t.n`);
     expect(pr).toEqual([{ group_code: 'PR', reason_code: '1', amount: '30.00' }, { group_code: 'PR', reason_code: '2', amount: '20.00' }]);
     const plb = await app.ownerQuery(`select reason_code, reference, amount::text as amount from remittance_provider_adjustment order by seq`);
     expect(plb).toEqual([

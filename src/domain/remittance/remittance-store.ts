@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import type { SqlRunner } from '../../infra/db/sql-runner.js';
 import { ACTIVE_CREDIT_STATUSES } from '../credits/credit-enums.js';
 import { BulkInsert } from './bulk-insert.js';
-import { DENIED_STATUS, REVERSAL_STATUS, type EraEntry } from './era-posting-rules.js';
-import type { Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
+import { DENIED_STATUS, REVERSAL_STATUS, eraMoneyText, type EraEntry } from './era-posting-rules.js';
+import type { Adjustment835, Claim835, ProviderAdjustment835, Remittance835, TransactionSet835, X12Issue } from './x12/index.js';
 
 /**
- * Rows buffered per table before the buffers are queued for writing. Small enough that the writes
+ * Claims buffered before they are queued for writing. Small enough that the writes
  * of a 10,000-claim set start while its later claims are being read.
  */
 const FLUSH_ROWS = 5_000;
@@ -40,15 +40,35 @@ export const storedIssue = (i: X12Issue): StoredIssue => ({
   ...(i.element ? { element: i.element } : {}),
 });
 
+/** A CAS triplet as kept in a claim's `detail` (see Migration20261202600000_remittance_claim_detail). */
+const adjustmentDetail = (a: Adjustment835) => ({ group_code: a.group, reason_code: a.reason, amount: eraMoneyText(a.amount), quantity: a.quantity });
+
 /**
- * Writes what the payer sent into the remittance tables with buffered COPYs: a fixed
- * number of statements per 20,000 rows. Claim ids are generated here so lines and adjustments
- * need no round trip to learn them.
+ * The claim's service lines and CAS adjustments, in file order, as the JSON text of its `detail`
+ * column: amounts as exact decimal strings, absent values left out.
+ */
+export function claimDetail(claim: Claim835): string {
+  return JSON.stringify({
+    adjustments: claim.adjustments.map(adjustmentDetail),
+    lines: claim.services.map((s) => ({
+      procedure_qualifier: s.procedure.qualifier || undefined,
+      procedure_code: s.procedure.code || undefined,
+      modifiers: s.procedure.modifiers.join(':') || undefined,
+      charge_amount: eraMoneyText(s.chargeAmount),
+      paid_amount: eraMoneyText(s.paidAmount),
+      units: s.units,
+      service_date: s.serviceDate ?? s.serviceFrom,
+      adjustments: s.adjustments.map(adjustmentDetail),
+    })),
+  });
+}
+
+/**
+ * Writes what the payer sent into the remittance tables with buffered COPYs: a fixed number of
+ * statements per 5,000 claims, each claim one row with its lines and adjustments as a document.
  */
 export class RemittanceStore {
   private readonly claims: BulkInsert;
-  private readonly lines: BulkInsert;
-  private readonly adjustments: BulkInsert;
   /** The buffers' last write, still running while the next claims are buffered. */
   private writing: Promise<void> = Promise.resolve();
   private writeFailure: { error: unknown } | undefined;
@@ -59,13 +79,7 @@ export class RemittanceStore {
   ) {
     this.claims = new BulkInsert(db, tenantId, 'remittance_claim', [
       'id', 'remittance_id', 'claim_index', 'patient_control_number', 'payer_claim_number', 'status_code', 'charge_amount',
-      'paid_amount', 'patient_responsibility', 'account_id', 'outcome', 'entry_count',
-    ]);
-    this.lines = new BulkInsert(db, tenantId, 'remittance_service_line', [
-      'claim_id', 'line_index', 'procedure_qualifier', 'procedure_code', 'modifiers', 'charge_amount', 'paid_amount', 'units', 'service_date',
-    ]);
-    this.adjustments = new BulkInsert(db, tenantId, 'remittance_adjustment', [
-      'claim_id', 'line_index', 'seq', 'group_code', 'reason_code', 'amount', 'quantity',
+      'paid_amount', 'patient_responsibility', 'account_id', 'outcome', 'entry_count', 'detail',
     ]);
   }
 
@@ -99,26 +113,13 @@ export class RemittanceStore {
     return row!.id;
   }
 
-  /** Buffers one claim with its lines and CAS triplets; queues a write of the buffers once one holds FLUSH_ROWS rows. */
+  /** Buffers one claim, its lines and CAS triplets in its `detail` document; queues a write once FLUSH_ROWS claims are buffered. */
   addClaim(remittanceId: string, claimIndex: number, claim: Claim835, accountId: string | null, entries: readonly EraEntry[]): void {
-    const id = timeOrderedUuid();
     this.claims.add([
-      id, remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
-      claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length,
+      timeOrderedUuid(), remittanceId, claimIndex, claim.patientControlNumber, claim.payerClaimControlNumber, claim.status, claim.chargeAmount,
+      claim.paidAmount, claim.patientResponsibility, accountId, claimOutcome(claim, accountId !== null), entries.length, claimDetail(claim),
     ]);
-    for (const [seq, a] of claim.adjustments.entries()) {
-      this.adjustments.add([id, null, seq + 1, a.group, a.reason, a.amount, a.quantity]);
-    }
-    for (const [i, s] of claim.services.entries()) {
-      this.lines.add([
-        id, i + 1, s.procedure.qualifier, s.procedure.code, s.procedure.modifiers.join(':') || null, s.chargeAmount, s.paidAmount,
-        s.units, s.serviceDate ?? s.serviceFrom,
-      ]);
-      for (const [seq, a] of s.adjustments.entries()) {
-        this.adjustments.add([id, i + 1, seq + 1, a.group, a.reason, a.amount, a.quantity]);
-      }
-    }
-    if (Math.max(this.claims.pending, this.lines.pending, this.adjustments.pending) >= FLUSH_ROWS) this.queueBuffers();
+    if (this.claims.pending >= FLUSH_ROWS) this.queueBuffers();
   }
 
   /**
@@ -132,12 +133,9 @@ export class RemittanceStore {
     });
   }
 
-  /** Queues the buffers' rows; claims before the lines and adjustments that reference them. */
+  /** Queues the buffered claims' write. */
   private queueBuffers(): void {
-    const writes = [this.claims.take(), this.lines.take(), this.adjustments.take()];
-    this.enqueue(async () => {
-      for (const write of writes) await write();
-    });
+    this.enqueue(this.claims.take());
   }
 
   /**

@@ -22,8 +22,6 @@ const APP_PRIVILEGES: Record<string, string> = {
   remittance_file: 'SELECT, INSERT, UPDATE',
   remittance: 'SELECT, INSERT, UPDATE',
   remittance_claim: 'SELECT, INSERT',
-  remittance_service_line: 'SELECT, INSERT',
-  remittance_adjustment: 'SELECT, INSERT',
   remittance_provider_adjustment: 'SELECT, INSERT',
   claim: 'SELECT, INSERT, UPDATE',
   unclaimed_property_rule: 'SELECT, INSERT, UPDATE, DELETE',

@@ -1,4 +1,4 @@
-import { parseTransactionSet, type SetContext } from './x12-835-transaction.js';
+import { PARSE_PAUSE, PAUSE_SEGMENTS, parseTransactionSetSteps, type ParsePause, type SetContext } from './x12-835-transaction.js';
 import type {
   Claim835,
   Interchange835,
@@ -33,12 +33,39 @@ export function parse835(text: string): Parse835Result {
 
 /**
  * `parse835` one transaction set at a time: yields each set as soon as it is read and returns the
- * whole result at the end. Lets a caller give the event loop a turn between sets of a large file
- * (a BullMQ worker must keep renewing its job lock).
+ * whole result at the end.
  */
 export function* parse835Sets(text: string): Generator<TransactionSet835, Parse835Result> {
-  const issues: X12Issue[] = [];
   const sets: TransactionSet835[] = [];
+  const steps = parse835Steps(text);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      return {
+        sets,
+        parsed: sets.filter((s): s is ParsedSet835 => s.status === 'parsed'),
+        rejected: sets.filter((s): s is RejectedSet835 => s.status === 'rejected'),
+        ...step.value,
+      };
+    }
+    if (step.value === PARSE_PAUSE) continue;
+    sets.push(step.value);
+    yield step.value;
+  }
+}
+
+/** What `parse835Steps` returns at the end: the sets themselves were yielded. */
+export type Parse835Summary = Pick<Parse835Result, 'interchanges' | 'issues'>;
+
+/**
+ * The parse as a stream for a caller that shares its thread: yields each set as soon as it is read
+ * and, in between, {@link PARSE_PAUSE} every {@link PAUSE_SEGMENTS} segments or so, where the caller may give
+ * the event loop a turn (a BullMQ worker must keep renewing its job lock; the 835 import keeps
+ * PostgreSQL busy with the previous set's writes). Holds no set once yielded, so a consumer that
+ * drops each set after use never has the whole file's claims in memory.
+ */
+export function* parse835Steps(text: string): Generator<TransactionSet835 | ParsePause, Parse835Summary> {
+  const issues: X12Issue[] = [];
   const interchanges: Interchange835[] = [];
   let isa: X12Segment | undefined;
   let gs: X12Segment | undefined;
@@ -47,21 +74,22 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
   let open: X12Segment[] | undefined;
   let outside: X12Segment[] = [];
   let noEnvelopeReported = false;
-  let emitted = 0;
+  let read = 0;
 
   const envelopeWarning = (at: X12Segment, element: string, detail: string): void => {
     issues.push(elementIssue('warning', 'ENVELOPE_MISMATCH', at, element, detail));
   };
-  const closeSet = (complete: boolean): void => {
+  function* closeSet(complete: boolean): Generator<TransactionSet835 | ParsePause, void> {
     if (!open) return;
     const ctx: SetContext = {
       ...(gs && elementAt(gs, 8) ? { version: elementAt(gs, 8) } : {}),
       ...(isa ? { interchangeControlNumber: elementAt(isa, 13) } : {}),
       ...(gs ? { groupControlNumber: elementAt(gs, 6) } : {}),
     };
-    sets.push(parseTransactionSet(open, ctx, complete));
+    const segments = open;
     open = undefined;
-  };
+    yield yield* parseTransactionSetSteps(segments, ctx, complete);
+  }
   const flushOutside = (): void => {
     const [first, last] = [outside[0], outside[outside.length - 1]];
     if (!first || !last) return;
@@ -95,7 +123,7 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
   for (const seg of x12Segments(text, issues)) {
     switch (seg.id) {
       case 'ISA':
-        closeSet(false);
+        yield* closeSet(false);
         flushOutside();
         closeGroup();
         closeInterchange();
@@ -112,7 +140,7 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
         });
         break;
       case 'GS':
-        closeSet(false);
+        yield* closeSet(false);
         flushOutside();
         closeGroup();
         gs = seg;
@@ -121,7 +149,7 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
         if (elementAt(seg, 1) !== 'HP') envelopeWarning(seg, 'GS01', `"${elementAt(seg, 1)}" is not HP (health care claim payment)`);
         break;
       case 'ST':
-        closeSet(false);
+        yield* closeSet(false);
         flushOutside();
         if (!isa && !gs && !noEnvelopeReported) {
           const d = seg.delimiters;
@@ -135,17 +163,17 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
       case 'SE':
         if (open) {
           open.push(seg);
-          closeSet(true);
+          yield* closeSet(true);
         } else outside.push(seg);
         break;
       case 'GE':
-        closeSet(false);
+        yield* closeSet(false);
         flushOutside();
         if (gs) closeGroup(seg);
         else issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', seg, 'GE without GS'));
         break;
       case 'IEA':
-        closeSet(false);
+        yield* closeSet(false);
         flushOutside();
         closeGroup();
         if (isa) closeInterchange(seg);
@@ -155,22 +183,15 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
         if (open) open.push(seg);
         else outside.push(seg);
     }
-    while (emitted < sets.length) yield sets[emitted++]!;
+    if (++read % PAUSE_SEGMENTS === 0) yield PARSE_PAUSE;
   }
-  closeSet(false);
+  yield* closeSet(false);
   flushOutside();
   closeGroup();
   closeInterchange();
-  while (emitted < sets.length) yield sets[emitted++]!;
-
-  return {
-    sets,
-    parsed: sets.filter((s): s is ParsedSet835 => s.status === 'parsed'),
-    rejected: sets.filter((s): s is RejectedSet835 => s.status === 'rejected'),
-    interchanges,
-    issues,
-  };
+  return { interchanges, issues };
 }
+
 
 /** Claims of the sets that parsed without error: the only ones a ledger may post. */
 export function postableClaims(result: Parse835Result): Claim835[] {

@@ -37,6 +37,12 @@ import { optional, required } from './x12-elements.js';
 import { elementIssue, hasErrors, segmentIssue, type X12Issue } from './x12-issue.js';
 import { elementAt, type X12Segment } from './x12-tokenizer.js';
 
+/** A point in a long parse where the caller may let other work run (see parse835Steps). */
+export const PARSE_PAUSE: unique symbol = Symbol('x12 parse pause');
+export type ParsePause = typeof PARSE_PAUSE;
+/** Segments read between two pauses. */
+export const PAUSE_SEGMENTS = 2_000;
+
 /** Envelope data a set inherits from its ISA/GS. */
 export interface SetContext {
   readonly version?: string;
@@ -145,6 +151,19 @@ function finishPayee(p: PartyDraft): Payee835 {
  * that do not change what the money means, tolerated separator quirks, and failed balancing.
  */
 export function parseTransactionSet(segments: readonly X12Segment[], ctx: SetContext, complete: boolean): TransactionSet835 {
+  const steps = parseTransactionSetSteps(segments, ctx, complete);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link parseTransactionSet}, yielding {@link PARSE_PAUSE} every {@link PAUSE_SEGMENTS} segments: a set of
+ * 10,000 claims is ~70,000 segments, and a caller that shares its thread with database I/O (the
+ * import feeds PostgreSQL the previous set's writes meanwhile) must not hold it that long.
+ */
+export function* parseTransactionSetSteps(segments: readonly X12Segment[], ctx: SetContext, complete: boolean): Generator<ParsePause, TransactionSet835> {
   const issues: X12Issue[] = [];
   const st = segments[0] as X12Segment;
   const last = segments[segments.length - 1] as X12Segment;
@@ -176,7 +195,10 @@ export function parseTransactionSet(segments: readonly X12Segment[], ctx: SetCon
   const claims: ClaimDraft[] = [];
   const plbs: ProviderAdjustment835[] = [];
 
-  for (const seg of complete ? segments.slice(1, -1) : segments.slice(1)) {
+  const end = complete ? segments.length - 1 : segments.length;
+  for (let at = 1; at < end; at++) {
+    const seg = segments[at]!;
+    if (at % PAUSE_SEGMENTS === 0) yield PARSE_PAUSE;
     if (!SEGMENT_ID.test(seg.id) || !KNOWN.has(seg.id)) {
       issues.push(segmentIssue('error', 'UNKNOWN_SEGMENT', seg, 'not a segment of the 835'));
       continue;
