@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BadInputError, ConflictError } from '../errors.js';
 import { Decimal, formatMoney, isMoneyText } from '../money/money.js';
 import { EntryKind } from './entry-kind.js';
@@ -56,11 +56,11 @@ function canonicalAmount(text: string): string {
 
 /** The canonical content of an entry (everything but its externalId), hashed. */
 export function contentHash(e: Omit<StagedEntry, 'contentHash' | 'line'>): string {
-  const canonical = [
-    e.accountNumber, e.patientId, e.guarantorId, e.payerCode ?? '', e.kind, canonicalAmount(e.amount),
-    e.postedAt, e.serviceDate ?? '', e.claimNumber ?? '', e.reference ?? '', e.reasonCode ?? '',
-  ].join('\u001f');
-  return createHash('sha256').update(canonical).digest('hex');
+  const u = '\u001f';
+  const canonical = e.accountNumber + u + e.patientId + u + e.guarantorId + u + (e.payerCode ?? '') + u + e.kind + u + canonicalAmount(e.amount) + u +
+    e.postedAt + u + (e.serviceDate ?? '') + u + (e.claimNumber ?? '') + u + (e.reference ?? '') + u + (e.reasonCode ?? '');
+  // The one-shot hash: half the cost of a Hash object per entry, for the same digest.
+  return hash('sha256', canonical, 'hex');
 }
 
 function withHash(e: Omit<StagedEntry, 'contentHash'>): StagedEntry {

@@ -57,9 +57,17 @@ export function eraClaimNumber(claim: Claim835): string {
 // 835 amounts are X12 decimals ("-.5", "0070", "12.50"): read as text, not through a float. The
 // string forms below avoid a Decimal per amount, which dominated the CPU of a 100k-claim import.
 const X12_AMOUNT = /^(-?)0*(\d*?)(?:\.(\d*?)0*)?$/;
+// Most amounts are canonical already ("70.00", "-20.00"): those need no capture groups.
+const CANONICAL = /^-?(?:0|[1-9]\d{0,11})\.\d\d$/;
 
 /** Canonical money text of an X12 amount, sign optionally turned; null when numeric(14,2) cannot hold it. */
 function moneyText(text: string, negate: boolean): string | null {
+  if (CANONICAL.test(text)) {
+    const minus = text.charCodeAt(0) === 45; // '-'
+    const body = minus ? text.slice(1) : text;
+    if (body === '0.00') return '0.00';
+    return minus !== negate ? `-${body}` : body;
+  }
   const m = X12_AMOUNT.exec(text);
   if (!m) return null;
   const [, minus, int, frac = ''] = m;
@@ -68,6 +76,9 @@ function moneyText(text: string, negate: boolean): string | null {
   if (body === '0.00') return '0.00';
   return (minus === '-') !== negate ? `-${body}` : body;
 }
+
+/** Exact integer cents of a canonical money text (at most 12 + 2 digits: a safe integer). */
+const centsOf = (money: string): number => Number(money.replace('.', ''));
 
 /** Canonical money text of an X12 amount (`-.5` → `-0.50`), without a Decimal when it fits numeric(14,2). */
 export function eraMoneyText(amount: string): string {
@@ -91,10 +102,11 @@ export function claimEntries(claim: Claim835, claimIndex: number, set: EraSetFac
   if (claim.status === DENIED_STATUS) return [];
   const entries: EraEntry[] = [];
   const claimNumber = eraClaimNumber(claim);
+  const reference = set.traceNumber.slice(0, 64);
   const duplicate = paidBefore || claim.adjustments.some((a) => a.reason === '18');
   const push = (kind: EntryKind, amount: string, line: number, tag: string, serviceDate: string | null, reasonCode: string | null) => {
     if (moneyText(amount, false) === '0.00') return;
-    const body = {
+    const entry: EraEntry = {
       externalId: eraExternalId(set, claim, claimIndex, line, tag),
       accountNumber: account.accountNumber,
       patientId: account.patientId,
@@ -106,14 +118,15 @@ export function claimEntries(claim: Claim835, claimIndex: number, set: EraSetFac
       postedAt: set.postedAt,
       serviceDate,
       claimNumber,
-      reference: set.traceNumber.slice(0, 64),
+      reference,
       reasonCode: reasonCode?.slice(0, 16) ?? null,
+      contentHash: '',
     };
-    entries.push({ ...body, contentHash: contentHash(body) });
+    entry.contentHash = contentHash(entry);
+    entries.push(entry);
   };
 
-  const linesPaid = claim.services.reduce((sum, s) => sum.plus(s.paidAmount), new Decimal(0));
-  if (claim.services.length > 0 && linesPaid.eq(claim.paidAmount)) {
+  if (claim.services.length > 0 && linesPayClaim(claim)) {
     claim.services.forEach((s, i) => push(EntryKind.PAYMENT, s.paidAmount, i + 1, 'P', lineDate(s, claim), duplicate ? '18' : null));
   } else {
     push(EntryKind.PAYMENT, claim.paidAmount, 0, 'P', lineDate(claim.services[0], claim), duplicate ? '18' : null);
@@ -125,6 +138,24 @@ export function claimEntries(claim: Claim835, claimIndex: number, set: EraSetFac
   adjust(claim.adjustments, 0, lineDate(claim.services[0], claim));
   claim.services.forEach((s, i) => adjust(s.adjustments, i + 1, lineDate(s, claim)));
   return entries;
+}
+
+/** Whether the service lines' paid amounts (SVC03) add up to the claim's (CLP04): exact cents, else Decimal. */
+function linesPayClaim(claim: Claim835): boolean {
+  const claimPaid = moneyText(claim.paidAmount, false);
+  let total = 0;
+  for (const s of claim.services) {
+    const paid = moneyText(s.paidAmount, false);
+    if (paid === null || claimPaid === null) return linesPayClaimExactly(claim);
+    total += centsOf(paid);
+  }
+  // Beyond 2^53 cents integer sums stop being exact: leave those to decimal.js.
+  if (!Number.isSafeInteger(total)) return linesPayClaimExactly(claim);
+  return total === centsOf(claimPaid!);
+}
+
+function linesPayClaimExactly(claim: Claim835): boolean {
+  return claim.services.reduce((sum, s) => sum.plus(s.paidAmount), new Decimal(0)).eq(claim.paidAmount);
 }
 
 /** Whether an 835 amount fits numeric(14,2) (the parser accepts any X12 decimal of 18 digits). */

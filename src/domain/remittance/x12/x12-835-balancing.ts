@@ -13,41 +13,65 @@ const sum = (values: Iterable<string>): Decimal => {
 
 const sumAdjustments = (adjustments: readonly Adjustment835[]): Decimal => sum(adjustments.map((a) => a.amount));
 
-// Nearly every 835 amount has at most two decimals: those are checked as exact integer cents (BigInt),
-// which costs a fraction of decimal.js objects over 100,000 claims. Any other amount takes the Decimal path.
-const CENTS = /^(-?)(\d*)(?:\.(\d{0,2}))?$/;
-function cents(text: string): bigint | null {
-  const m = CENTS.exec(text);
-  if (!m || (m[2] === '' && !m[3])) return null;
-  const value = BigInt(`${m[2] || '0'}${(m[3] ?? '').padEnd(2, '0')}`);
-  return m[1] ? -value : value;
+// Nearly every 835 amount has at most two decimals: those are checked as exact integer cents (safe
+// integers: at most 15 digits, every partial sum checked), which costs a fraction of decimal.js
+// objects over 100,000 claims. Any other amount, or a sum past 2^53 cents, takes the Decimal path.
+function cents(text: string): number | null {
+  // Read by hand: -?digits(.digits)? with at most 13 integer and 2 fraction digits, at least one digit.
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const negative = i === 1;
+  let [value, intDigits, fracDigits, point] = [0, 0, 0, false];
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && !point) { // '.'
+      point = true;
+      continue;
+    }
+    const digit = c - 48;
+    if (digit < 0 || digit > 9) return null;
+    if (point ? ++fracDigits > 2 : ++intDigits > 13) return null;
+    value = value * 10 + digit;
+  }
+  if (intDigits + fracDigits === 0) return null;
+  if (fracDigits < 2) value *= fracDigits === 1 ? 10 : 100;
+  return negative ? -value : value;
 }
+
+/** a + b, or null once the sum is no longer an exact integer. */
+const add = (a: number, b: number): number | null => {
+  const total = a + b;
+  return Number.isSafeInteger(total) ? total : null;
+};
 
 /** Whether charge − paid = Σ adjustments, in cents; null when some amount is not plain cents. */
 function balancesInCents(charge: string, paid: string, adjustments: readonly (readonly Adjustment835[])[]): boolean | null {
   const [c, p] = [cents(charge), cents(paid)];
   if (c === null || p === null) return null;
-  let total = 0n;
+  let total: number | null = 0;
   for (const list of adjustments) {
     for (const a of list) {
       const v = cents(a.amount);
       if (v === null) return null;
-      total += v;
+      total = add(total, v);
+      if (total === null) return null;
     }
   }
-  return c - p === total;
+  const expected = add(c, -p);
+  return expected === null ? null : expected === total;
 }
 
 const fmt = (d: Decimal): string => d.toFixed(Math.max(2, d.decimalPlaces()));
 
 /** Whether BPR02 (signed) = Σ CLP04 − Σ PLB, in cents; null when some amount is not plain cents. */
 function paymentBalancesInCents(remittance: Remittance835): boolean | null {
-  let total = 0n;
-  for (const [texts, sign] of [[remittance.claims.map((c) => c.paidAmount), 1n], [remittance.providerAdjustments.map((p) => p.amount), -1n]] as const) {
+  let total: number | null = 0;
+  for (const [texts, sign] of [[remittance.claims.map((c) => c.paidAmount), 1], [remittance.providerAdjustments.map((p) => p.amount), -1]] as const) {
     for (const text of texts) {
       const v = cents(text);
       if (v === null) return null;
-      total += sign * v;
+      total = add(total, sign * v);
+      if (total === null) return null;
     }
   }
   const bpr = cents(remittance.payment.amount);

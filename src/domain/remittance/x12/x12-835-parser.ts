@@ -1,4 +1,4 @@
-import { PARSE_PAUSE, PAUSE_SEGMENTS, parseTransactionSetSteps, type ParsePause, type SetContext } from './x12-835-transaction.js';
+import { TransactionSetParser } from './x12-835-transaction.js';
 import type {
   Claim835,
   Interchange835,
@@ -54,6 +54,12 @@ export function* parse835Sets(text: string): Generator<TransactionSet835, Parse8
   }
 }
 
+/** A point in a long parse where the caller may let other work run (see parse835Steps). */
+export const PARSE_PAUSE: unique symbol = Symbol('x12 parse pause');
+export type ParsePause = typeof PARSE_PAUSE;
+/** Segments read between two pauses. */
+export const PAUSE_SEGMENTS = 2_000;
+
 /** What `parse835Steps` returns at the end: the sets themselves were yielded. */
 export type Parse835Summary = Pick<Parse835Result, 'interchanges' | 'issues'>;
 
@@ -71,7 +77,7 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
   let gs: X12Segment | undefined;
   let groupsInInterchange = 0;
   let setsInGroup = 0;
-  let open: X12Segment[] | undefined;
+  let open: TransactionSetParser | undefined;
   let outside: X12Segment[] = [];
   let noEnvelopeReported = false;
   let read = 0;
@@ -79,16 +85,12 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
   const envelopeWarning = (at: X12Segment, element: string, detail: string): void => {
     issues.push(elementIssue('warning', 'ENVELOPE_MISMATCH', at, element, detail));
   };
-  function* closeSet(complete: boolean): Generator<TransactionSet835 | ParsePause, void> {
+  // The open set, finished at its SE (`se`) or where an envelope or the file cuts it short.
+  function* closeSet(se?: X12Segment): Generator<TransactionSet835, void> {
     if (!open) return;
-    const ctx: SetContext = {
-      ...(gs && elementAt(gs, 8) ? { version: elementAt(gs, 8) } : {}),
-      ...(isa ? { interchangeControlNumber: elementAt(isa, 13) } : {}),
-      ...(gs ? { groupControlNumber: elementAt(gs, 6) } : {}),
-    };
-    const segments = open;
+    const set = open.finish(se);
     open = undefined;
-    yield yield* parseTransactionSetSteps(segments, ctx, complete);
+    yield set;
   }
   const flushOutside = (): void => {
     const [first, last] = [outside[0], outside[outside.length - 1]];
@@ -123,7 +125,7 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
   for (const seg of x12Segments(text, issues)) {
     switch (seg.id) {
       case 'ISA':
-        yield* closeSet(false);
+        yield* closeSet();
         flushOutside();
         closeGroup();
         closeInterchange();
@@ -140,7 +142,7 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
         });
         break;
       case 'GS':
-        yield* closeSet(false);
+        yield* closeSet();
         flushOutside();
         closeGroup();
         gs = seg;
@@ -149,7 +151,7 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
         if (elementAt(seg, 1) !== 'HP') envelopeWarning(seg, 'GS01', `"${elementAt(seg, 1)}" is not HP (health care claim payment)`);
         break;
       case 'ST':
-        yield* closeSet(false);
+        yield* closeSet();
         flushOutside();
         if (!isa && !gs && !noEnvelopeReported) {
           const d = seg.delimiters;
@@ -157,35 +159,37 @@ export function* parse835Steps(text: string): Generator<TransactionSet835 | Pars
           issues.push(segmentIssue('warning', 'NO_ENVELOPE', seg, detail));
           noEnvelopeReported = true;
         }
-        open = [seg];
+        open = new TransactionSetParser(seg, {
+          ...(gs && elementAt(gs, 8) ? { version: elementAt(gs, 8) } : {}),
+          ...(isa ? { interchangeControlNumber: elementAt(isa, 13) } : {}),
+          ...(gs ? { groupControlNumber: elementAt(gs, 6) } : {}),
+        });
         setsInGroup++;
         break;
       case 'SE':
-        if (open) {
-          open.push(seg);
-          yield* closeSet(true);
-        } else outside.push(seg);
+        if (open) yield* closeSet(seg);
+        else outside.push(seg);
         break;
       case 'GE':
-        yield* closeSet(false);
+        yield* closeSet();
         flushOutside();
         if (gs) closeGroup(seg);
         else issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', seg, 'GE without GS'));
         break;
       case 'IEA':
-        yield* closeSet(false);
+        yield* closeSet();
         flushOutside();
         closeGroup();
         if (isa) closeInterchange(seg);
         else issues.push(segmentIssue('warning', 'ENVELOPE_MISMATCH', seg, 'IEA without ISA'));
         break;
       default:
-        if (open) open.push(seg);
+        if (open) open.add(seg);
         else outside.push(seg);
     }
     if (++read % PAUSE_SEGMENTS === 0) yield PARSE_PAUSE;
   }
-  yield* closeSet(false);
+  yield* closeSet();
   flushOutside();
   closeGroup();
   closeInterchange();

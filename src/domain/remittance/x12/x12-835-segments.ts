@@ -95,22 +95,23 @@ export function readDtm(seg: X12Segment, issues: IssueSink): Date835 {
 
 /** NM1 in the claim loop. */
 export function readNm1(seg: X12Segment, issues: IssueSink): Party835 {
-  const entityCode = required(seg, 1, issues);
-  const entityType = required(seg, 2, issues);
-  const pick = (pos: number, key: keyof Party835): Partial<Party835> => {
-    const v = optional(seg, pos);
-    return v === undefined ? {} : { [key]: v };
-  };
-  return {
-    entityCode,
-    entityType,
-    ...pick(3, 'lastOrOrganizationName'),
-    ...pick(4, 'firstName'),
-    ...pick(5, 'middleName'),
-    ...pick(7, 'suffix'),
-    ...pick(8, 'idQualifier'),
-    ...pick(9, 'id'),
-  };
+  const party: Mutable<Party835> = { entityCode: required(seg, 1, issues), entityType: required(seg, 2, issues) };
+  // Only the elements present become fields (set one by one: a spread per field was measurable).
+  setOptional(party, 'lastOrOrganizationName', seg, 3);
+  setOptional(party, 'firstName', seg, 4);
+  setOptional(party, 'middleName', seg, 5);
+  setOptional(party, 'suffix', seg, 7);
+  setOptional(party, 'idQualifier', seg, 8);
+  setOptional(party, 'id', seg, 9);
+  return party;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Sets `key` to the element at `pos` when it is present. */
+function setOptional<T extends object>(target: T, key: keyof T, seg: X12Segment, pos: number): void {
+  const v = optional(seg, pos);
+  if (v !== undefined) (target as Record<keyof T, unknown>)[key] = v;
 }
 
 /** MIA/MOA: kept as sent, with the remark codes pulled out and the main numbers validated. */
@@ -156,21 +157,13 @@ export function readClp(seg: X12Segment, issues: IssueSink): ClpFields {
       issues.push(elementIssue('warning', 'MISSING_ELEMENT', seg, elementRef('CLP', pos), 'element required by the guide is missing'));
     }
   }
-  const opt = (pos: number, key: keyof ClpFields): Partial<ClpFields> => {
-    const v = optional(seg, pos);
-    return v === undefined ? {} : { [key]: v };
-  };
-  return {
-    patientControlNumber,
-    status,
-    chargeAmount,
-    paidAmount,
-    ...(patientResponsibility !== undefined ? { patientResponsibility } : {}),
-    ...opt(6, 'filingIndicator'),
-    ...opt(7, 'payerClaimControlNumber'),
-    ...opt(8, 'facilityTypeCode'),
-    ...opt(9, 'frequencyCode'),
-  };
+  const clp: Mutable<ClpFields> = { patientControlNumber, status, chargeAmount, paidAmount };
+  if (patientResponsibility !== undefined) clp.patientResponsibility = patientResponsibility;
+  setOptional(clp, 'filingIndicator', seg, 6);
+  setOptional(clp, 'payerClaimControlNumber', seg, 7);
+  setOptional(clp, 'facilityTypeCode', seg, 8);
+  setOptional(clp, 'frequencyCode', seg, 9);
+  return clp;
 }
 
 /** CAS: group code, then up to six reason/amount/quantity triplets, flattened. */

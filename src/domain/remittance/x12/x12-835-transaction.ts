@@ -37,12 +37,6 @@ import { optional, required } from './x12-elements.js';
 import { elementIssue, hasErrors, segmentIssue, type X12Issue } from './x12-issue.js';
 import { elementAt, type X12Segment } from './x12-tokenizer.js';
 
-/** A point in a long parse where the caller may let other work run (see parse835Steps). */
-export const PARSE_PAUSE: unique symbol = Symbol('x12 parse pause');
-export type ParsePause = typeof PARSE_PAUSE;
-/** Segments read between two pauses. */
-export const PAUSE_SEGMENTS = 2_000;
-
 /** Envelope data a set inherits from its ISA/GS. */
 export interface SetContext {
   readonly version?: string;
@@ -100,31 +94,34 @@ interface PartyDraft {
 const dateOf = (dates: readonly Date835[], qualifier: string): string | undefined =>
   dates.find((d) => d.qualifier === qualifier)?.date;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// The drafts become the results in place: they are not used afterwards, and a copy of every claim
+// and line (spread, then a field at a time) was a visible share of the parse.
 function finishService(s: ServiceDraft): ServiceLine835 {
-  const [serviceDate, serviceFrom, serviceTo] = ['472', '150', '151'].map((q) => dateOf(s.dates, q));
-  return {
-    ...s,
-    ...(serviceDate ? { serviceDate } : {}),
-    ...(serviceFrom ? { serviceFrom } : {}),
-    ...(serviceTo ? { serviceTo } : {}),
-  };
+  const line = s as Mutable<ServiceLine835>;
+  const [serviceDate, serviceFrom, serviceTo] = [dateOf(s.dates, '472'), dateOf(s.dates, '150'), dateOf(s.dates, '151')];
+  if (serviceDate) line.serviceDate = serviceDate;
+  if (serviceFrom) line.serviceFrom = serviceFrom;
+  if (serviceTo) line.serviceTo = serviceTo;
+  return line;
 }
 
 function finishClaim(c: ClaimDraft): Claim835 {
+  const claim = c as unknown as Mutable<Claim835>;
+  claim.services = c.services.map(finishService);
   const party = (code: string): Party835 | undefined => c.parties.find((p) => p.entityCode === code);
-  const claim: { -readonly [K in keyof Claim835]: Claim835[K] } = { ...c, services: c.services.map(finishService) };
   // Only the parties and dates present become fields (a claim without them has no such keys).
-  const set = <K extends keyof Claim835>(key: K, value: Claim835[K] | undefined): void => {
-    if (value !== undefined) claim[key] = value;
-  };
-  set('patient', party('QC'));
-  set('insured', party('IL'));
-  set('renderingProvider', party('82'));
-  set('correctedInsured', party('74'));
-  set('crossoverCarrier', party('TT'));
-  set('statementFrom', dateOf(c.dates, '232'));
-  set('statementTo', dateOf(c.dates, '233'));
-  set('receivedDate', dateOf(c.dates, '050'));
+  const [patient, insured, renderingProvider, correctedInsured, crossoverCarrier] = ['QC', 'IL', '82', '74', 'TT'].map(party);
+  if (patient) claim.patient = patient;
+  if (insured) claim.insured = insured;
+  if (renderingProvider) claim.renderingProvider = renderingProvider;
+  if (correctedInsured) claim.correctedInsured = correctedInsured;
+  if (crossoverCarrier) claim.crossoverCarrier = crossoverCarrier;
+  const [statementFrom, statementTo, receivedDate] = [dateOf(c.dates, '232'), dateOf(c.dates, '233'), dateOf(c.dates, '050')];
+  if (statementFrom !== undefined) claim.statementFrom = statementFrom;
+  if (statementTo !== undefined) claim.statementTo = statementTo;
+  if (receivedDate !== undefined) claim.receivedDate = receivedDate;
   return claim;
 }
 
@@ -151,226 +148,251 @@ function finishPayee(p: PartyDraft): Payee835 {
  * that do not change what the money means, tolerated separator quirks, and failed balancing.
  */
 export function parseTransactionSet(segments: readonly X12Segment[], ctx: SetContext, complete: boolean): TransactionSet835 {
-  const steps = parseTransactionSetSteps(segments, ctx, complete);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  const parser = new TransactionSetParser(segments[0] as X12Segment, ctx);
+  const end = complete ? segments.length - 1 : segments.length;
+  for (let at = 1; at < end; at++) parser.add(segments[at]!);
+  return parser.finish(complete ? segments[segments.length - 1] : undefined);
 }
 
 /**
- * {@link parseTransactionSet}, yielding {@link PARSE_PAUSE} every {@link PAUSE_SEGMENTS} segments: a set of
- * 10,000 claims is ~70,000 segments, and a caller that shares its thread with database I/O (the
- * import feeds PostgreSQL the previous set's writes meanwhile) must not hold it that long.
+ * {@link parseTransactionSet} fed one segment at a time, as the tokenizer reads them: the set's
+ * segments are garbage as soon as they are read instead of living until SE (a set of 10,000 claims
+ * is ~70,000 segment objects, which the garbage collector otherwise copies and promotes).
  */
-export function* parseTransactionSetSteps(segments: readonly X12Segment[], ctx: SetContext, complete: boolean): Generator<ParsePause, TransactionSet835> {
-  const issues: X12Issue[] = [];
-  const st = segments[0] as X12Segment;
-  const last = segments[segments.length - 1] as X12Segment;
-  const controlNumber = required(st, 2, issues);
-  let claimsSeen = 0;
-  const reject = (): TransactionSet835 => ({
-    status: 'rejected',
-    ...(controlNumber ? { controlNumber } : {}),
-    firstOrdinal: st.ordinal,
-    lastOrdinal: last.ordinal,
-    errors: issues.filter((i) => i.severity === 'error'),
-    warnings: issues.filter((i) => i.severity === 'warning'),
-    claimsSeen,
-  });
-  if (elementAt(st, 1) !== '835') {
-    issues.push(elementIssue('error', 'NOT_835', st, 'ST01', `"${elementAt(st, 1)}" is not an 835 transaction set`));
-    return reject();
+export class TransactionSetParser {
+  private readonly issues: X12Issue[] = [];
+  private readonly controlNumber: string;
+  /** ST01 was not 835: the rest of the set is not read. */
+  private readonly not835: boolean;
+  private claimsSeen = 0;
+  private segmentCount = 1;
+  private last: X12Segment;
+  private state: State = 'start';
+  private payment: Payment835 | undefined;
+  private trace: Trace835 | undefined;
+  private payer: PartyDraft | undefined;
+  private payee: PartyDraft | undefined;
+  private headerNumber: string | undefined;
+  private claim: ClaimDraft | undefined;
+  private service: ServiceDraft | undefined;
+  private readonly header = bag();
+  private readonly claims: ClaimDraft[] = [];
+  private readonly plbs: ProviderAdjustment835[] = [];
+
+  constructor(
+    private readonly st: X12Segment,
+    private readonly ctx: SetContext,
+  ) {
+    this.last = st;
+    this.controlNumber = required(st, 2, this.issues);
+    this.not835 = elementAt(st, 1) !== '835';
+    if (this.not835) this.issues.push(elementIssue('error', 'NOT_835', st, 'ST01', `"${elementAt(st, 1)}" is not an 835 transaction set`));
   }
 
-  let state: State = 'start';
-  let payment: Payment835 | undefined;
-  let trace: Trace835 | undefined;
-  let payer: PartyDraft | undefined;
-  let payee: PartyDraft | undefined;
-  let headerNumber: string | undefined;
-  let claim: ClaimDraft | undefined;
-  let service: ServiceDraft | undefined;
-  const header = bag();
-  const claims: ClaimDraft[] = [];
-  const plbs: ProviderAdjustment835[] = [];
-
-  const end = complete ? segments.length - 1 : segments.length;
-  for (let at = 1; at < end; at++) {
-    const seg = segments[at]!;
-    if (at % PAUSE_SEGMENTS === 0) yield PARSE_PAUSE;
+  /** One segment after ST (SE goes to `finish`). */
+  add(seg: X12Segment): void {
+    this.segmentCount += 1;
+    this.last = seg;
+    if (this.not835) return;
+    const issues = this.issues;
     if (!SEGMENT_ID.test(seg.id) || !KNOWN.has(seg.id)) {
       issues.push(segmentIssue('error', 'UNKNOWN_SEGMENT', seg, 'not a segment of the 835'));
-      continue;
+      return;
     }
     // BPR must open the set; if it is absent, read the rest as header and report it at the end.
-    if (state === 'start' && seg.id !== 'BPR') state = 'header';
-    const unexpected = (why = WHERE[state]): void => {
-      issues.push(segmentIssue('error', 'UNEXPECTED_SEGMENT', seg, `not allowed ${why}`));
-    };
+    if (this.state === 'start' && seg.id !== 'BPR') this.state = 'header';
+    const state = this.state;
+    const { claim, service } = this;
     const inLoops = state === 'payer' || state === 'payee' || state === 'detail' || state === 'claim' || state === 'service';
     const target: Bag | undefined =
-      state === 'header' ? header : state === 'claim' ? claim : state === 'service' ? service : undefined;
+      state === 'header' ? this.header : state === 'claim' ? claim : state === 'service' ? service : undefined;
     switch (seg.id) {
       case 'BPR':
-        if (state !== 'start') unexpected('here: BPR must be the first segment after ST, once');
-        else [payment, state] = [readBpr(seg, issues), 'header'];
+        if (state !== 'start') this.unexpected(seg, 'here: BPR must be the first segment after ST, once');
+        else [this.payment, this.state] = [readBpr(seg, issues), 'header'];
         break;
       case 'TRN':
-        if (state !== 'header' || trace) unexpected();
-        else trace = readTrn(seg, issues);
+        if (state !== 'header' || this.trace) this.unexpected(seg);
+        else this.trace = readTrn(seg, issues);
         break;
       case 'CUR':
-        if (state !== 'header') unexpected();
+        if (state !== 'header') this.unexpected(seg);
         break;
       case 'N1': {
         const entity = elementAt(seg, 1);
         const ok = state === 'header' || state === 'payer' || state === 'payee';
-        if (!ok) unexpected();
-        else if (entity === 'PR' && !payer && !payee) [payer, state] = [readParty1000(seg, issues), 'payer'];
-        else if (entity === 'PE' && !payee) [payee, state] = [readParty1000(seg, issues), 'payee'];
-        else unexpected(`here: N1*${entity} (the 835 has one N1*PR loop followed by one N1*PE loop)`);
+        if (!ok) this.unexpected(seg);
+        else if (entity === 'PR' && !this.payer && !this.payee) [this.payer, this.state] = [readParty1000(seg, issues), 'payer'];
+        else if (entity === 'PE' && !this.payee) [this.payee, this.state] = [readParty1000(seg, issues), 'payee'];
+        else this.unexpected(seg, `here: N1*${entity} (the 835 has one N1*PR loop followed by one N1*PE loop)`);
         break;
       }
       case 'N2':
       case 'N3':
       case 'N4':
       case 'RDM':
-        if (state !== 'payer' && state !== 'payee') unexpected();
+        if (state !== 'payer' && state !== 'payee') this.unexpected(seg);
         break;
       case 'PER': // payer contacts (1000A) or claim contact (2100): not needed to post
-        if (state !== 'payer' && state !== 'claim') unexpected();
+        if (state !== 'payer' && state !== 'claim') this.unexpected(seg);
         break;
       case 'REF': {
-        const party = state === 'payer' ? payer : state === 'payee' ? payee : undefined;
+        const party = state === 'payer' ? this.payer : state === 'payee' ? this.payee : undefined;
         const holder = party ?? target;
         if (holder) holder.references.push(readQualified(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       }
       case 'DTM':
         if (target) target.dates.push(readDtm(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'LX':
-        if (!inLoops) unexpected();
-        headerNumber = required(seg, 1, issues);
-        [state, claim, service] = ['detail', undefined, undefined];
+        if (!inLoops) this.unexpected(seg);
+        this.headerNumber = required(seg, 1, issues);
+        [this.state, this.claim, this.service] = ['detail', undefined, undefined];
         break;
       case 'TS3':
       case 'TS2':
-        if (state !== 'detail') unexpected();
+        if (state !== 'detail') this.unexpected(seg);
         break;
-      case 'CLP':
-        claimsSeen++;
+      case 'CLP': {
+        this.claimsSeen++;
         if (!inLoops) {
-          unexpected(state === 'summary' ? WHERE.summary : 'before the header (BPR, TRN, N1*PR and N1*PE must come first)');
+          this.unexpected(seg, state === 'summary' ? WHERE.summary : 'before the header (BPR, TRN, N1*PR and N1*PE must come first)');
           break;
         }
         if (state === 'payer' || state === 'payee') {
           issues.push(segmentIssue('warning', 'UNEXPECTED_SEGMENT', seg, 'claim is not inside an LX header loop'));
         }
-        claim = {
+        const next: ClaimDraft = {
           ...readClp(seg, issues),
           ...bag(),
           ordinal: seg.ordinal,
-          ...(headerNumber !== undefined ? { headerNumber } : {}),
+          ...(this.headerNumber !== undefined ? { headerNumber: this.headerNumber } : {}),
           parties: [],
           adjudication: [],
           services: [],
         };
-        claims.push(claim);
-        [state, service] = ['claim', undefined];
+        this.claims.push(next);
+        [this.state, this.claim, this.service] = ['claim', next, undefined];
         break;
+      }
       case 'CAS':
         if (state === 'claim' || state === 'service') target?.adjustments.push(...readCas(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'NM1':
         if (state === 'claim') claim?.parties.push(readNm1(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'MIA':
       case 'MOA':
         if (state === 'claim') claim?.adjudication.push(readAdjudication(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'AMT':
         if (state === 'claim' || state === 'service') target?.amounts.push(readAmt(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'QTY':
         if (state === 'claim' || state === 'service') target?.quantities.push(readQty(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
-      case 'SVC':
+      case 'SVC': {
         if (!claim || (state !== 'claim' && state !== 'service')) {
-          unexpected();
+          this.unexpected(seg);
           break;
         }
-        service = { ...readSvc(seg, issues), ...bag(), ordinal: seg.ordinal, remarks: [] };
-        claim.services.push(service);
-        state = 'service';
+        const next: ServiceDraft = { ...readSvc(seg, issues), ...bag(), ordinal: seg.ordinal, remarks: [] };
+        claim.services.push(next);
+        [this.state, this.service] = ['service', next];
         break;
+      }
       case 'LQ':
         if (state === 'service') service?.remarks.push(readQualified(seg, issues));
-        else unexpected();
+        else this.unexpected(seg);
         break;
       case 'PLB':
-        if (!inLoops && state !== 'summary') unexpected();
-        else plbs.push(...readPlb(seg, issues));
-        state = 'summary';
+        if (!inLoops && state !== 'summary') this.unexpected(seg);
+        else this.plbs.push(...readPlb(seg, issues));
+        this.state = 'summary';
         break;
     }
   }
 
-  const missing = (what: string): void => {
-    issues.push(segmentIssue('error', 'MISSING_SEGMENT', st, `transaction set has no ${what}`));
-  };
-  if (!payment) missing('BPR payment segment');
-  if (!trace) missing('TRN trace segment');
-  if (!payer) missing('N1*PR payer loop');
-  if (!payee) missing('N1*PE payee loop');
-  for (const c of claims) {
-    if (!c.parties.some((p) => p.entityCode === 'QC')) {
-      issues.push(segmentIssue('warning', 'MISSING_SEGMENT', { ordinal: c.ordinal, id: 'CLP' }, 'claim has no NM1*QC patient'));
+  /** The set, read to its SE (`se`), or to where the file or envelope cut it short (no `se`). */
+  finish(se?: X12Segment): TransactionSet835 {
+    const { issues, st, controlNumber, payment, trace, payer, payee } = this;
+    if (se) {
+      this.segmentCount += 1;
+      this.last = se;
     }
-  }
-  if (!complete) {
-    issues.push(segmentIssue('error', 'SET_TRUNCATED', st, `transaction set ${controlNumber} has no SE: the file is truncated or the set is not closed`));
-  } else {
-    const se01 = elementAt(last, 1);
-    if (se01 !== String(segments.length)) {
-      issues.push(elementIssue('warning', 'SEGMENT_COUNT', last, 'SE01', `"${se01}" but the set has ${segments.length} segments`));
-    }
-    if (elementAt(last, 2) !== controlNumber) {
-      issues.push(elementIssue('warning', 'SEGMENT_COUNT', last, 'SE02', `"${elementAt(last, 2)}" differs from ST02 "${controlNumber}"`));
-    }
-  }
-  if (hasErrors(issues) || !payment || !trace || !payer || !payee) return reject();
+    const last = this.last;
+    const reject = (): TransactionSet835 => ({
+      status: 'rejected',
+      ...(controlNumber ? { controlNumber } : {}),
+      firstOrdinal: st.ordinal,
+      lastOrdinal: last.ordinal,
+      errors: issues.filter((i) => i.severity === 'error'),
+      warnings: issues.filter((i) => i.severity === 'warning'),
+      claimsSeen: this.claimsSeen,
+    });
+    if (this.not835) return reject();
 
-  const version = ctx.version ?? optional(st, 3);
-  const remittance: Remittance835 = {
-    controlNumber,
-    ...(version ? { version } : {}),
-    ...(ctx.interchangeControlNumber ? { interchangeControlNumber: ctx.interchangeControlNumber } : {}),
-    ...(ctx.groupControlNumber ? { groupControlNumber: ctx.groupControlNumber } : {}),
-    payment,
-    trace,
-    payer: payer satisfies Payer835,
-    payee: finishPayee(payee),
-    references: header.references,
-    dates: header.dates,
-    claims: claims.map(finishClaim),
-    providerAdjustments: plbs,
-  };
-  return {
-    status: 'parsed',
-    controlNumber,
-    firstOrdinal: st.ordinal,
-    lastOrdinal: last.ordinal,
-    remittance,
-    errors: [],
-    warnings: [...issues, ...checkBalances(remittance)],
-  };
+    const missing = (what: string): void => {
+      issues.push(segmentIssue('error', 'MISSING_SEGMENT', st, `transaction set has no ${what}`));
+    };
+    if (!payment) missing('BPR payment segment');
+    if (!trace) missing('TRN trace segment');
+    if (!payer) missing('N1*PR payer loop');
+    if (!payee) missing('N1*PE payee loop');
+    for (const c of this.claims) {
+      if (!c.parties.some((p) => p.entityCode === 'QC')) {
+        issues.push(segmentIssue('warning', 'MISSING_SEGMENT', { ordinal: c.ordinal, id: 'CLP' }, 'claim has no NM1*QC patient'));
+      }
+    }
+    if (!se) {
+      issues.push(segmentIssue('error', 'SET_TRUNCATED', st, `transaction set ${controlNumber} has no SE: the file is truncated or the set is not closed`));
+    } else {
+      const se01 = elementAt(se, 1);
+      if (se01 !== String(this.segmentCount)) {
+        issues.push(elementIssue('warning', 'SEGMENT_COUNT', se, 'SE01', `"${se01}" but the set has ${this.segmentCount} segments`));
+      }
+      if (elementAt(se, 2) !== controlNumber) {
+        issues.push(elementIssue('warning', 'SEGMENT_COUNT', se, 'SE02', `"${elementAt(se, 2)}" differs from ST02 "${controlNumber}"`));
+      }
+    }
+    if (hasErrors(issues) || !payment || !trace || !payer || !payee) return reject();
+
+    const { ctx } = this;
+    const version = ctx.version ?? optional(st, 3);
+    const remittance: Remittance835 = {
+      controlNumber,
+      ...(version ? { version } : {}),
+      ...(ctx.interchangeControlNumber ? { interchangeControlNumber: ctx.interchangeControlNumber } : {}),
+      ...(ctx.groupControlNumber ? { groupControlNumber: ctx.groupControlNumber } : {}),
+      payment,
+      trace,
+      payer: payer satisfies Payer835,
+      payee: finishPayee(payee),
+      references: this.header.references,
+      dates: this.header.dates,
+      claims: this.claims.map(finishClaim),
+      providerAdjustments: this.plbs,
+    };
+    return {
+      status: 'parsed',
+      controlNumber,
+      firstOrdinal: st.ordinal,
+      lastOrdinal: last.ordinal,
+      remittance,
+      errors: [],
+      warnings: [...issues, ...checkBalances(remittance)],
+    };
+  }
+
+  private unexpected(seg: X12Segment, why = WHERE[this.state]): void {
+    this.issues.push(segmentIssue('error', 'UNEXPECTED_SEGMENT', seg, `not allowed ${why}`));
+  }
 }

@@ -71,14 +71,28 @@ export function requiredNumber(seg: X12Segment, pos: number, issues: IssueSink):
   return checkDecimal(seg, pos, issues, 'a number', false) ?? '';
 }
 
-/** `CCYYMMDD` → `YYYY-MM-DD`, or `undefined` when not a real calendar date. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `CCYYMMDD` → `YYYY-MM-DD`, or `undefined` when not a real calendar date (proleptic Gregorian).
+ * Years below 100 are refused, as `Date.UTC` (which would read them as 19xx) refused them. Read
+ * digit by digit: a regular expression and a Date per date was a visible share of parsing 100,000
+ * claims.
+ */
 export function toIsoDate(text: string): IsoDate | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-  return real ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+  if (text.length !== 8) return undefined;
+  let [y, mo, d] = [0, 0, 0];
+  for (let i = 0; i < 8; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    if (i < 4) y = y * 10 + digit;
+    else if (i < 6) mo = mo * 10 + digit;
+    else d = d * 10 + digit;
+  }
+  if (y < 100 || mo < 1 || mo > 12 || d < 1) return undefined;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return undefined;
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
 }
 
 /**
@@ -93,13 +107,12 @@ export function readDate(
   severity: X12Severity = 'error',
 ): IsoDate | undefined {
   const value = elementAt(seg, pos);
-  const ref = elementRef(seg.id, pos);
   if (value === '') {
-    if (isRequired) issues.push(elementIssue(severity, 'MISSING_ELEMENT', seg, ref, 'required date is missing'));
+    if (isRequired) issues.push(elementIssue(severity, 'MISSING_ELEMENT', seg, elementRef(seg.id, pos), 'required date is missing'));
     return undefined;
   }
   const iso = toIsoDate(value);
-  if (!iso) issues.push(elementIssue(severity, 'BAD_DATE', seg, ref, `"${value}" is not a CCYYMMDD date`));
+  if (!iso) issues.push(elementIssue(severity, 'BAD_DATE', seg, elementRef(seg.id, pos), `"${value}" is not a CCYYMMDD date`));
   return iso;
 }
 

@@ -51,12 +51,13 @@ const isSpace = (c: string | undefined): boolean => {
   return WHITESPACE.test(c);
 };
 const isNewline = (c: string | undefined): boolean => c === '\n' || c === '\r';
+const LINE_BREAK = /[\r\n]/;
 // A delimiter is a printable non-alphanumeric character (or a newline for the terminator).
 const isDelimiterChar = (c: string | undefined): c is string => c !== undefined && !isAlnum(c) && !isSpace(c);
 
 /** `ISA` followed by a delimiter: the start of an interchange. */
 function isInterchangeStart(text: string, pos: number): boolean {
-  return text.startsWith('ISA', pos) && isDelimiterChar(text[pos + 3]);
+  return text.charCodeAt(pos) === 73 /* I */ && text.startsWith('ISA', pos) && isDelimiterChar(text[pos + 3]);
 }
 
 function skipWhitespace(text: string, pos: number): number {
@@ -223,10 +224,19 @@ export function* x12Segments(text: string, issues: X12Issue[]): Generator<X12Seg
     }
     // Read segments until the interchange ends (IEA), another ISA begins, or the text ends.
     const d = delimiters;
+    const byNewline = d.segment === '\n';
     while ((pos = skipWhitespace(text, pos)) < text.length && !isInterchangeStart(text, pos)) {
-      const { end, next } = segmentEnd(text, pos, d.segment);
+      // The segment's end, inline: this loop runs once per segment of the file.
+      let end: number;
+      let next: number;
+      if (byNewline) {
+        ({ end, next } = segmentEnd(text, pos, d.segment));
+      } else {
+        end = text.indexOf(d.segment, pos);
+        [end, next] = end < 0 ? [text.length, text.length] : [end, end + 1];
+      }
       let raw = text.slice(pos, end);
-      if (d.segment !== '\n' && (raw.includes('\n') || raw.includes('\r'))) raw = raw.replace(/[\r\n]/g, '');
+      if (!byNewline && LINE_BREAK.test(raw)) raw = raw.replace(/[\r\n]/g, '');
       const offset = pos;
       pos = next;
       if (raw === '') continue;
