@@ -23,11 +23,11 @@ import type { RemittanceImportResult } from '../src/domain/remittance/remittance
  */
 export type Record835 = (figure: string, value: string, baseline?: string, ratio?: string, target?: string) => void;
 
-const TENANT = 'bench-835';
-const PAYER = 'BENCHPAY';
+export const TENANT = 'bench-835';
+export const PAYER = 'BENCHPAY';
 const SET_SIZE = 10_000;
 
-function generatedEra(claims: number, trace: string): string {
+export function generatedEra(claims: number, trace: string): string {
   const sets: EraSetSpec[] = [];
   for (let from = 0; from < claims; from += SET_SIZE) {
     const specs: EraClaimSpec[] = [];
@@ -42,7 +42,7 @@ function generatedEra(claims: number, trace: string): string {
   return writeEra(sets);
 }
 
-async function* accountRecords(claims: number): AsyncGenerator<string[]> {
+export async function* accountRecords(claims: number): AsyncGenerator<string[]> {
   for (let i = 0; i < claims; i++) {
     const account = `ERA${String(i).padStart(7, '0')}`;
     yield [`chg-${account}`, account, `P${i}`, '', PAYER, 'CHARGE', '100.00', '2026-01-05T00:00:00Z', '2026-01-10', `ICN${i}`, '', ''];
