@@ -73,18 +73,25 @@ for (let run = 0; run < Number(values.runs); run++) {
   writeFileSync('/tmp/profile-835.pid', String(pid));
   if (Number(values.wait)) await new Promise((r) => setTimeout(r, Number(values.wait) * 1000));
   const stats = new Map<string, { n: number; wall: number; cpu: number }>();
-  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
-    const [t0, c0] = [performance.now(), cpuOf(pid)];
-    try {
-      return await fn();
-    } finally {
-      const key = label.replace(/\s+/g, ' ').trim().slice(0, 110);
-      const s = stats.get(key) ?? { n: 0, wall: 0, cpu: 0 };
-      s.n += 1;
-      s.wall += performance.now() - t0;
-      s.cpu += cpuOf(pid) - c0;
-      stats.set(key, s);
-    }
+  // One statement at a time (each is sent once the previous one has finished), so that the backend's
+  // CPU in a statement's window is that statement's own, not that of the writes queued before it.
+  let previous: Promise<unknown> = Promise.resolve();
+  const timed = <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const run = previous.catch(() => undefined).then(async () => {
+      const [t0, c0] = [performance.now(), cpuOf(pid)];
+      try {
+        return await fn();
+      } finally {
+        const key = label.replace(/\s+/g, ' ').trim().slice(0, 110);
+        const s = stats.get(key) ?? { n: 0, wall: 0, cpu: 0 };
+        s.n += 1;
+        s.wall += performance.now() - t0;
+        s.cpu += cpuOf(pid) - c0;
+        stats.set(key, s);
+      }
+    });
+    previous = run;
+    return run;
   };
   const label = (q: RawBuilder<unknown>) => compileSql(q).sql;
   const runner: SqlRunner = {

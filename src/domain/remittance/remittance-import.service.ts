@@ -377,7 +377,8 @@ export class RemittanceImportService {
    * Claims the payer already paid in other files' remittances (this file's are counted in memory), net of reversals, keyed
    * `payerId|patient control number|amount`: a paying claim with a positive count is paid twice. A probe of the
    * claim-number index per claim of the set: the work follows the set, not the payer's history, nor this file's claims
-   * already written (`offset 0` keeps the probe whatever the statistics say).
+   * already written (`offset 0` keeps the probe whatever the statistics say). None at all when the payer has no accepted
+   * remittance in another file (its first remittances here): one index probe of `remittance` decides that first.
    */
   private async earlierPayments(db: SqlRunner, tenantId: string, fileId: string, payerId: string, numbers: readonly string[]): Promise<Map<string, number>> {
     const rows = await db.rows<{ pcn: string; paid: string; net: number }>(sql`
@@ -391,6 +392,8 @@ export class RemittanceImportService {
            where c.tenant_id = ${tenantId} and c.patient_control_number = n.pcn
              and r.payer_id = ${payerId} and r.status = 'ACCEPTED' and r.file_id <> ${fileId}
           offset 0) c
+       where exists (select 1 from remittance r where r.tenant_id = ${tenantId} and r.payer_id = ${payerId}
+                        and r.status = 'ACCEPTED' and r.file_id <> ${fileId})
        group by 1, 2`);
     return new Map(rows.filter((r) => r.net > 0).map((r) => [`${payerId}|${r.pcn}|${r.paid}`, r.net]));
   }
