@@ -16,12 +16,18 @@ export class EraSetReader {
   private readonly steps: Generator<TransactionSet835 | ParsePause, Parse835Summary>;
   private ahead: Promise<TransactionSet835 | undefined>;
   private summary: Parse835Summary | undefined;
+  private aheadRead = false;
   /** Node time spent parsing so far, ms. */
   parseMs = 0;
 
   constructor(text: string) {
     this.steps = parse835Steps(text);
     this.ahead = this.readAhead();
+  }
+
+  /** Whether the set `next` returns is read already (or the file is). */
+  get ready(): boolean {
+    return this.aheadRead;
   }
 
   /** The next set, in file order (the one after it is parsed meanwhile); undefined after the last. */
@@ -38,7 +44,10 @@ export class EraSetReader {
   }
 
   private readAhead(): Promise<TransactionSet835 | undefined> {
-    const reading = this.parseNext();
+    this.aheadRead = false;
+    const reading = this.parseNext().finally(() => {
+      this.aheadRead = true;
+    });
     // Observed by `next` later; until then a failure must not count as an unhandled rejection.
     reading.catch(() => undefined);
     return reading;

@@ -192,15 +192,25 @@ export class RemittanceImportService {
       setWarnings: [],
       progress: async (processed) => progress?.(processed, Math.max(processed, expectedClaims)),
     };
-    // Set by set as the file is read: PostgreSQL writes and posts set k while set k+1 is parsed,
-    // and the statements that need an answer for set k+1 queue behind set k's writes.
+    // Set by set as the file is read. On the one connection, set k's posting is queued behind set
+    // k+1's decision (statements Node needs answers from), so that PostgreSQL posts set k while
+    // Node records set k+1, and parses set k+2 in between.
+    let postPrevious: (() => void) | undefined;
+    const post = () => {
+      postPrevious?.();
+      postPrevious = undefined;
+    };
     try {
       for (let setIndex = 0; ; setIndex++) {
-        const set = await reader.next();
+        const next = reader.next();
+        if (!reader.ready) post(); // the next set is still being parsed: PostgreSQL need not wait for it
+        const set = await next;
         if (!set) break;
         const accepted = await this.decideSet(run, setIndex, set);
-        if (accepted) await this.recordSet(run, accepted);
+        post();
+        if (accepted) postPrevious = await this.recordSet(run, accepted);
       }
+      post();
     } catch (error) {
       await run.store.settle(); // a failed write is the cause to report, not the aborted transaction after it
       throw error;
@@ -303,10 +313,13 @@ export class RemittanceImportService {
   }
 
   /**
-   * Buffers the set's claims for writing and builds their entries, then queues the entries'
-   * posting behind the claims: nothing here waits for PostgreSQL.
+   * Buffers the set's claims for writing and builds their entries; returns what queues the entries'
+   * posting (the caller decides when). Nothing here waits for PostgreSQL.
    */
-  private async recordSet(run: ImportRun, { setIndex, set, remittanceId, payerId, facts, paidBefore, accounts }: AcceptedSet): Promise<void> {
+  private async recordSet(
+    run: ImportRun,
+    { setIndex, set, remittanceId, payerId, facts, paidBefore, accounts }: AcceptedSet,
+  ): Promise<(() => void) | undefined> {
     const { result, store, paidHere } = run;
     const r = set.remittance;
     const entries: ResolvedEntry[] = [];
@@ -345,14 +358,14 @@ export class RemittanceImportService {
     };
     const accountsWithPrimaryPayer = new Set<string>();
     for (const a of accounts.values()) if (a.hasPrimaryPayer) accountsWithPrimaryPayer.add(a.id);
-    if (entries.length) {
+    r.providerAdjustments.forEach((plb, i) => run.plbs.push({ remittanceId, payerId, plb, seq: i + 1 }));
+    if (!entries.length) return undefined;
+    return () =>
       store.enqueue(async () => {
         const applied = await postResolvedEntries(run.db, run.tenantId, entries, label, { accountsWithPrimaryPayer });
         result.entriesPosted += applied.posted;
         result.entriesSkipped += applied.skippedDuplicates;
       });
-    }
-    r.providerAdjustments.forEach((plb, i) => run.plbs.push({ remittanceId, payerId, plb, seq: i + 1 }));
   }
 
   /**
