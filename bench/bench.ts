@@ -106,6 +106,10 @@ async function rewindEntries(prefix: string, alsoInTransaction?: (client: pg.Cli
     select tenant_id, 0, coalesce(sum(balance) filter (where balance > 0), 0) from account_balance where tenant_id = '${TENANT}' group by tenant_id`);
   await rewind.query('alter table ledger_entry enable trigger ledger_entry_append_only');
   await rewind.query('commit');
+  // What autovacuum would do in production (it is off on this machine): without it the rewind's
+  // dead entries, balances and credits stay in the heap and indexes, and every later run pays for
+  // walking them (a credit's primary-key probe read 6 buffers instead of 3 after a few runs).
+  await rewind.query('vacuum analyze ledger_entry, account_balance, credit, credit_rollup, account_receivable');
   await rewind.end();
 }
 
