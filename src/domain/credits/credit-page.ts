@@ -69,7 +69,7 @@ function decodeCursor(cursor: string, order: readonly OrderKey[]): string[] {
 }
 
 /** Rows after the cursor in `order`: (a > x) or (a = x and (b > y or (b = y and …))), each key a range of its index. */
-function afterCursor(order: readonly OrderKey[], values: string[], i = 0): RawBuilder<unknown> {
+function afterCursor(order: readonly OrderKey[], values: readonly string[], i = 0): RawBuilder<unknown> {
   const key = order[i]!;
   const column = sql.ref(`c.${key.column}`);
   const value = sql`${values[i]}::${keyCast[key.kind]}`;
@@ -85,7 +85,7 @@ const SELECT = sql`
   c.worklist_id, c.assignee, c.assigned_at`;
 
 /** The row as PostgreSQL sends it: numerics and timestamps as text (the ORM's type parsers), jsonb parsed. */
-type DbCreditRow = Record<
+export type DbCreditRow = Record<
   | 'id' | 'account_id' | 'amount' | 'original_amount' | 'status' | 'root_cause' | 'refund_payer_id' | 'originated_at' | 'identified_at'
   | 'sla_due_at' | 'resolution' | 'resolved_at' | 'root_cause_explanation' | 'complexity' | 'sla_reason' | 'suspension_reason'
   | 'suspended_by' | 'suspended_at' | 'worklist_id' | 'assignee' | 'assigned_at',
@@ -125,8 +125,8 @@ function creditFromDb(r: DbCreditRow): CreditRow {
 
 const sameSet = (a: readonly string[], b: readonly string[]) => new Set(a).size === new Set(b).size && b.every((s) => a.includes(s));
 
-function whereOf(ctx: RequestContext, set: CreditSet): RawBuilder<unknown> {
-  const conditions = [sql`c.tenant_id = ${ctx.tenantId}`, ...(set.conditions ?? [])];
+function whereOf(tenantId: string, set: CreditSet): RawBuilder<unknown> {
+  const conditions = [sql`c.tenant_id = ${tenantId}`, ...(set.conditions ?? [])];
   if (set.statuses?.length) conditions.push(sql`c.status in (${sql.join(set.statuses.map((s) => sql.lit(s)))})`);
   return sql.join(conditions, sql` and `);
 }
@@ -147,8 +147,30 @@ export async function countCredits(ctx: RequestContext, set: CreditSet): Promise
       return row!.n;
     }
   }
-  const row = await ctx.uow.one<{ n: number }>(sql`select count(*)::integer as n from credit c where ${whereOf(ctx, set)}`);
+  const row = await ctx.uow.one<{ n: number }>(sql`select count(*)::integer as n from credit c where ${whereOf(ctx.tenantId, set)}`);
   return row!.n;
+}
+
+/**
+ * The SQL of a page: the ids and order keys of `limit` credits of the set after `after` (the key
+ * values of a cursor), then their rows. When no index gives the order (every status), the top-N
+ * sort carries the keys only rather than every column of every credit (1.9 ms against 7.8 ms on
+ * 2,061 credits); on an index it is the same walk plus a primary-key probe per row, and the outer
+ * order is the inner one (a nested loop keeps it: no second sort). Key columns come back again as
+ * text (`key_0`…), for exact cursors.
+ */
+export function creditPageSql(tenantId: string, set: CreditSet, order: readonly OrderKey[], limit: number, after?: readonly string[]): RawBuilder<DbCreditRow & Record<string, string>> {
+  if (order.at(-1)?.column !== 'id') throw new Error('a credit order ends with the id (the tie-breaker)');
+  const where = after ? sql`${whereOf(tenantId, set)} and ${afterCursor(order, after)}` : whereOf(tenantId, set);
+  const inner = sql.join(order.map((k) => sql`${sql.ref(`c.${k.column}`)} ${sql.raw(k.direction)}`));
+  const outer = sql.join(order.map((k, i) => sql`${sql.ref(`page.key_${i}`)} ${sql.raw(k.direction)}`));
+  const keys = sql.join(order.map((k, i) => sql`${sql.ref(`c.${k.column}`)} as ${sql.ref(`key_${i}`)}`));
+  const keysText = sql.join(order.map((_, i) => sql`${sql.ref(`page.key_${i}`)}::text as ${sql.ref(`key_${i}`)}`));
+  return sql`
+    select ${SELECT}, ${keysText}
+      from (select ${keys} from credit c where ${where} order by ${inner} limit ${limit}) page
+      join credit c on c.id = ${sql.ref(`page.key_${order.length - 1}`)}
+     order by ${outer}`;
 }
 
 /**
@@ -168,12 +190,7 @@ export async function pageCredits(
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
     throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
   }
-  const where = after ? sql`${whereOf(ctx, set)} and ${afterCursor(order, decodeCursor(after, order))}` : whereOf(ctx, set);
-  const orderBy = sql.join(order.map((k) => sql`${sql.ref(`c.${k.column}`)} ${sql.raw(k.direction)}`));
-  // Key columns again as text, for exact cursors (the mapped row has Dates and Decimals).
-  const keys = sql.join(order.map((k, i) => sql`${sql.ref(`c.${k.column}`)}::text as ${sql.ref(`key_${i}`)}`));
-  const rows = await ctx.uow.rows<DbCreditRow & Record<string, string>>(sql`
-    select ${SELECT}, ${keys} from credit c where ${where} order by ${orderBy} limit ${limit + 1}`);
+  const rows = await ctx.uow.rows(creditPageSql(ctx.tenantId, set, order, limit + 1, after ? decodeCursor(after, order) : undefined));
   const hasNextPage = rows.length > limit;
   if (hasNextPage) rows.pop();
   const edges = rows.map((r) => ({ node: creditFromDb(r), cursor: encodeCursor(order.map((_, i) => r[`key_${i}`]!)) }));

@@ -18,7 +18,7 @@ export interface CreditQuery {
 }
 
 /** Oldest origination first (the open-credit index's order), id as tie-breaker. */
-const BY_ORIGINATION: readonly OrderKey[] = [
+export const BY_ORIGINATION: readonly OrderKey[] = [
   { column: 'originated_at', kind: 'timestamp', direction: 'asc' },
   { column: 'id', kind: 'uuid', direction: 'asc' },
 ];

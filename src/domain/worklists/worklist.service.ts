@@ -41,7 +41,7 @@ const criterion = (values?: string[] | null) => (values && values.length ? value
  * priority) whose criteria it matches; a default catch-all always exists and comes last.
  */
 /** Largest open amount first, then the earliest due date (the worklist queue index's order). */
-const BY_EXPOSURE: readonly OrderKey[] = [
+export const BY_EXPOSURE: readonly OrderKey[] = [
   { column: 'amount', kind: 'money', direction: 'desc' },
   { column: 'sla_due_at', kind: 'timestamp', direction: 'asc' },
   { column: 'id', kind: 'uuid', direction: 'asc' },
