@@ -42,8 +42,8 @@ export class CreditService {
   private set(ctx: RequestContext, query: CreditQuery): CreditSet {
     const conditions: RawBuilder<unknown>[] = [];
     if (query.rootCauses?.length) conditions.push(sql`c.root_cause in (${sql.join(query.rootCauses)})`);
-    if (query.minAmount) conditions.push(sql`c.amount >= ${query.minAmount.toString()}::numeric`);
-    if (query.maxAmount) conditions.push(sql`c.amount <= ${query.maxAmount.toString()}::numeric`);
+    if (query.minAmount) conditions.push(sql`c.amount >= ${query.minAmount.toFixed()}::numeric`);
+    if (query.maxAmount) conditions.push(sql`c.amount <= ${query.maxAmount.toFixed()}::numeric`);
     if (query.payerCodes?.length) {
       conditions.push(sql`c.refund_payer_id in (select p.id from payer p where p.tenant_id = ${ctx.tenantId} and p.code in (${sql.join(query.payerCodes)}))`);
     }
