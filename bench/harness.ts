@@ -82,6 +82,24 @@ export function spawnTs(script: string, env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
+/** Waits until the child writes a line matching `pattern` to stdout (e.g. a log line), or exits, or 120 s pass. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no ${pattern} from the child after 120 s`)), 120_000);
+    const onData = (chunk: Buffer) => pattern.test(chunk.toString()) && done();
+    const onExit = (code: number | null) => done(new Error(`child exited with ${code} before ${pattern}`));
+    function done(error?: Error) {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
 /** Waits until `url` answers 200 (e.g. /readyz), or the child exits, or 120 s pass. */
 export async function waitReady(child: ChildProcess, url: string, init?: RequestInit): Promise<void> {
   const deadline = Date.now() + 120_000;

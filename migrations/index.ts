@@ -12,6 +12,8 @@ import { Migration20261201400000_performance } from './Migration20261201400000_p
 import { Migration20261202100000_remittance_row_costs } from './Migration20261202100000_remittance_row_costs.js';
 import { Migration20261202300000_credit_rollup } from './Migration20261202300000_credit_rollup.js';
 import { Migration20261202400000_credit_write_path } from './Migration20261202400000_credit_write_path.js';
+import { Migration20261202500000_set_based_references } from './Migration20261202500000_set_based_references.js';
+import { Migration20261202510000_credit_set_based_references } from './Migration20261202510000_credit_set_based_references.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -29,4 +31,6 @@ export const migrationsList = [
   { name: 'Migration20261202100000_remittance_row_costs', class: Migration20261202100000_remittance_row_costs },
   { name: 'Migration20261202300000_credit_rollup', class: Migration20261202300000_credit_rollup },
   { name: 'Migration20261202400000_credit_write_path', class: Migration20261202400000_credit_write_path },
+  { name: 'Migration20261202500000_set_based_references', class: Migration20261202500000_set_based_references },
+  { name: 'Migration20261202510000_credit_set_based_references', class: Migration20261202510000_credit_set_based_references },
 ];

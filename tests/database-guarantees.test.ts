@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Role } from '../src/domain/context/role.js';
-import { entry, POST_ENTRIES, TestApp } from './support/test-app.js';
+import { entry, POST_ENTRIES, TestApp, UPSERT_PAYER } from './support/test-app.js';
 
 /** What the database itself guarantees, whatever the application code does. */
 let app: TestApp;
@@ -93,4 +93,90 @@ it('records who read patient identifiers in the audit trail', async () => {
   // Reading balances only is not a PHI read.
   await app.ok(analyst, '{ account(accountNumber: "A-1") { balance } }');
   expect(await app.ownerQuery(`select count(*)::int as n from audit_event where action = 'phi.read'`)).toEqual([{ n: 1 }]);
+});
+
+describe('references checked once per statement (no per-row foreign keys on the ledger and the audit trail)', () => {
+  const ownerInsertEntry = (tenant: string, accountId: string, payerId: string | null, externalId: string) =>
+    app.ownerQuery(
+      `insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, payer_id, content_hash)
+       values ($1, $2, $3, 'PAYMENT', -5, now(), $4, 'x')`,
+      [tenant, accountId, externalId, payerId],
+    );
+  let accountG: string;
+
+  beforeAll(async () => {
+    const admin = await app.token('clinic-k', [Role.ADMIN]);
+    await app.ok(admin, POST_ENTRIES, { entries: [entry({ externalId: 'k-1', accountNumber: 'K-1', amount: '20.00', postedAt: '2026-09-01T10:00:00Z' })] });
+    accountG = (await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-g' and account_number = 'A-1'`))[0]!.id;
+  });
+
+  const balanceOf = async (accountId: string) => (await app.ownerQuery(`select balance::text, entry_count from account_balance where account_id = $1`, [accountId]))[0];
+
+  it("refuses an entry on another tenant's account, even for a role that bypasses row-level security, and writes nothing", async () => {
+    const before = await balanceOf(accountG);
+    await expect(ownerInsertEntry('clinic-k', accountG, null, 'cross-1')).rejects.toMatchObject({ code: '23503', constraint: 'ledger_entry_account_fk' });
+    // As the app role under clinic-k's setting, the foreign row is not even visible to the upsert.
+    await expect(asApp((c) => c.query(
+      `insert into ledger_entry (tenant_id, account_id, external_id, kind, amount, posted_at, content_hash) values ('clinic-k', $1, 'cross-2', 'PAYMENT', -5, now(), 'x')`,
+      [accountG]), 'clinic-k')).rejects.toThrow(/row-level security|foreign key/);
+    expect(await balanceOf(accountG)).toEqual(before);
+    expect(await app.ownerQuery(`select count(*)::int as n from ledger_entry where external_id like 'cross-%'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses an entry on an account that does not exist', async () => {
+    await expect(ownerInsertEntry('clinic-g', '00000000-0000-4000-8000-000000000000', null, 'ghost-1')).rejects.toMatchObject({ code: '23503', constraint: 'account_balance_account_fk' });
+  });
+
+  it("refuses an entry naming an unknown payer or another tenant's payer", async () => {
+    const admin = await app.token('clinic-k', [Role.ADMIN]);
+    const { upsertPayer } = await app.ok<{ upsertPayer: { id: string } }>(admin, UPSERT_PAYER, { input: { code: 'KP', name: 'K Payer', kind: 'COMMERCIAL' } });
+    await expect(ownerInsertEntry('clinic-g', accountG, upsertPayer.id, 'payer-1')).rejects.toMatchObject({ code: '23503', constraint: 'ledger_entry_payer_fk' });
+    await expect(ownerInsertEntry('clinic-g', accountG, '00000000-0000-4000-8000-000000000001', 'payer-2')).rejects.toMatchObject({ code: '23503', constraint: 'ledger_entry_payer_fk' });
+  });
+
+  it('refuses an audit event for a tenant that does not exist', async () => {
+    await expect(app.ownerQuery(
+      `insert into audit_event (tenant_id, seq, at, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
+       values ('no-such-tenant', 1, now(), 'x', 'x', 'x', 'x', null, null, 'x', 'x')`,
+    )).rejects.toMatchObject({ code: '23503', constraint: 'audit_event_tenant_id_fkey' });
+  });
+
+  it("refuses a credit on a missing or another tenant's account or refund payer, and moving a credit to another account", async () => {
+    const insertCredit = (tenant: string, accountId: string, payerId: string | null) =>
+      app.ownerQuery(
+        `insert into credit (tenant_id, account_id, amount, original_amount, status, root_cause, refund_payer_id, complexity, originated_at, identified_at, sla_due_at)
+         values ($1, $2, 5, 5, 'OPEN', 'UNDETERMINED', $3, 'LOW', now(), now(), now())`,
+        [tenant, accountId, payerId],
+      );
+    await expect(insertCredit('clinic-k', accountG, null)).rejects.toMatchObject({ code: '23503', constraint: 'credit_account_fk' });
+    await expect(insertCredit('clinic-g', '00000000-0000-4000-8000-000000000000', null)).rejects.toMatchObject({ code: '23503', constraint: 'credit_account_fk' });
+    const payerK = (await app.ownerQuery<{ id: string }>(`select id from payer where tenant_id = 'clinic-k' limit 1`))[0]!.id;
+    await expect(insertCredit('clinic-g', accountG, payerK)).rejects.toMatchObject({ code: '23503', constraint: 'credit_refund_payer_fk' });
+    await insertCredit('clinic-g', accountG, null);
+    await expect(app.ownerQuery(`update credit set refund_payer_id = $1 where tenant_id = 'clinic-g'`, [payerK])).rejects.toMatchObject({ code: '23503', constraint: 'credit_refund_payer_fk' });
+    const accountK = (await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-k'`))[0]!.id;
+    await expect(app.ownerQuery(`update credit set account_id = $1 where tenant_id = 'clinic-g'`, [accountK])).rejects.toThrow(/stays on its account/);
+    // Worklists: unknown or another tenant's is refused; one still named by a credit cannot be deleted.
+    const worklist = async (tenant: string, name: string) =>
+      (await app.ownerQuery<{ id: string }>(`insert into worklist (tenant_id, name, priority) values ($1, $2, 50) returning id`, [tenant, name]))[0]!.id;
+    const worklistK = await worklist('clinic-k', 'K queue');
+    const worklistG = await worklist('clinic-g', 'G queue');
+    await expect(app.ownerQuery(`update credit set worklist_id = $1 where tenant_id = 'clinic-g'`, [worklistK])).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
+    await expect(app.ownerQuery(`update credit set worklist_id = gen_random_uuid() where tenant_id = 'clinic-g'`)).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
+    await app.ownerQuery(`update credit set worklist_id = $1 where tenant_id = 'clinic-g'`, [worklistG]);
+    await expect(app.ownerQuery(`delete from worklist where id = $1`, [worklistG])).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
+    await app.ownerQuery(`delete from credit where tenant_id = 'clinic-g'`);
+    await app.ownerQuery(`delete from worklist where id = any($1::uuid[])`, [[worklistG, worklistK]]);
+  });
+
+  it('keeps accounts, payers and tenants: deleting or re-keying one is refused, even for the owner', async () => {
+    await expect(app.ownerQuery(`delete from account where tenant_id = 'clinic-k'`)).rejects.toThrow(/account rows are kept/);
+    await expect(app.ownerQuery(`update account set id = gen_random_uuid() where tenant_id = 'clinic-k'`)).rejects.toThrow(/account rows are kept/);
+    await expect(app.ownerQuery(`delete from payer where tenant_id = 'clinic-k'`)).rejects.toThrow(/payer rows are kept/);
+    await expect(app.ownerQuery(`update payer set id = gen_random_uuid() where tenant_id = 'clinic-k'`)).rejects.toThrow(/payer rows are kept/);
+    await expect(app.ownerQuery(`delete from tenant where id = 'clinic-k'`)).rejects.toThrow(/tenant rows are kept/);
+    await expect(app.ownerQuery(`update tenant set id = 'clinic-k2' where id = 'clinic-k'`)).rejects.toThrow(/tenant rows are kept/);
+    // Other payer fields stay editable.
+    await app.ownerQuery(`update payer set name = 'K Payer Renamed' where tenant_id = 'clinic-k'`);
+  });
 });
