@@ -6,23 +6,16 @@ import type pg from 'pg';
  * /proc (same machine): with Node's own CPU time it tells work from waiting for a shared core, so
  * that figures taken on a busy machine can still be compared. Null where /proc is not readable.
  */
-/** CPU time (ms) so far of another process on this machine (a server child), from /proc; null where unreadable. */
-export function processCpuMs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 ticks/s
-  } catch {
-    return null;
-  }
-}
-
 export async function backendCpuMs(owner: pg.Client): Promise<Map<number, number> | null> {
   const { rows } = await owner.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
   const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    const ms = processCpuMs(pid);
-    if (ms === null) return null;
-    cpu.set(pid, ms);
+  try {
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, 100 ticks/s
+    }
+  } catch {
+    return null;
   }
   return cpu;
 }

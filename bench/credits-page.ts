@@ -114,11 +114,11 @@ try {
   await owner.connect();
   /** A timed run with the CPU it cost per request: the server process's and the database backends'. */
   const run = async (server: (typeof servers)[number], duration: number) => {
-    const [node0, db0] = [processCpuMs(server.child.pid!), await backendCpuMs(owner)];
+    const [node0, db0] = [processCpuMs(server.child.pid), await backendCpuMs(owner)];
     const figures = await cannonRun(server, duration);
-    const [node1, db1] = [processCpuMs(server.child.pid!), await backendCpuMs(owner)];
+    const [node1, db1] = [processCpuMs(server.child.pid), await backendCpuMs(owner)];
     const perRequest = (ms: number | null) => (ms === null || !figures.requests ? null : ms / figures.requests);
-    return { ...figures, nodeCpuMs: perRequest(node0 === null || node1 === null ? null : node1 - node0), dbCpuMs: perRequest(cpuSpent(db0, db1)) };
+    return { ...figures, nodeCpuMs: perRequest(node1 - node0), dbCpuMs: perRequest(cpuSpent(db0, db1)) };
   };
   for (const server of servers) await cannonRun(server, Math.min(5, seconds)); // warm-up: JIT, pools, plans
   const results: { server: string; round: number; figures: RunFigures & { nodeCpuMs: number | null; dbCpuMs: number | null } }[] = [];
