@@ -230,9 +230,10 @@ if (values['reset-credits']) {
   await owner.query('vacuum analyze credit');
   await owner.end();
 }
-// The worker runs as its own process, as in production (`npm run worker`), so that its memory and
-// CPU are its own: the jobs below (detection, auto-adjust) run there.
-const worker = spawnTs('src/worker.ts', configEnv(config, await freePort(), { LOG_LEVEL: 'info' }));
+// The worker runs as its own process, compiled, as in production (`npm run build`, then
+// `npm run worker:built`; `npm run bench` builds first), so that its memory and CPU are its own:
+// the jobs below (detection, auto-adjust) run there.
+const worker = spawnTs('dist/src/worker.js', configEnv(config, await freePort(), { LOG_LEVEL: 'info' }));
 await waitForOutput(worker, /workers started/);
 workerPid = worker.pid;
 const cpuOwner = await ownerClient();
