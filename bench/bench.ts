@@ -25,7 +25,7 @@ import { withCpu } from './cpu-time.js';
 import { configEnv, freePort, rssMb, spawnTs, stopChild, waitForOutput } from './harness.js';
 
 /**
- * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,incremental,kpis,adjust,835]`: side-by-side
+ * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,incremental,kpis,adjust,835] [--worker-heap-mb N]`: side-by-side
  * figures on a generated practice (default 1,000,000 accounts, ~10M entries) in its own database
  * (default `credit_balance_bench`). Each figure is printed next to its baseline, measured in the same
  * run. The practice is loaded once and reused by later runs unless --fresh.
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     'reset-credits': { type: 'boolean', default: false },
     requests: { type: 'string', default: '200' },
     database: { type: 'string', default: 'credit_balance_bench' },
+    // V8's old-space limit for the worker process, in MB (its --max-old-space-size); Node's default if absent.
+    'worker-heap-mb': { type: 'string' },
     // Which measured sections run after the load: detect, incremental, kpis, adjust, 835 (comma-separated).
     sections: { type: 'string', default: 'detect,incremental,kpis,adjust,835' },
   },
@@ -233,7 +235,8 @@ if (values['reset-credits']) {
 // The worker runs as its own process, compiled, as in production (`npm run build`, then
 // `npm run worker:built`; `npm run bench` builds first), so that its memory and CPU are its own:
 // the jobs below (detection, auto-adjust) run there.
-const worker = spawnTs('dist/src/worker.js', configEnv(config, await freePort(), { LOG_LEVEL: 'info' }));
+const workerHeap = values['worker-heap-mb'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(values['worker-heap-mb'])}` } : {};
+const worker = spawnTs('dist/src/worker.js', configEnv(config, await freePort(), { LOG_LEVEL: 'info', ...workerHeap }));
 await waitForOutput(worker, /workers started/);
 workerPid = worker.pid;
 const cpuOwner = await ownerClient();
