@@ -22,9 +22,10 @@ import { Decimal } from '../src/domain/money/money.js';
 import { signToken } from '../src/infra/auth/jwt.js';
 import { bench835 } from './bench-835.js';
 import { withCpu } from './cpu-time.js';
+import { configEnv, freePort, rssMb, spawnTs, stopChild, waitForOutput } from './harness.js';
 
 /**
- * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,incremental,kpis,adjust,835]`: side-by-side
+ * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,incremental,kpis,adjust,835] [--worker-heap-mb N]`: side-by-side
  * figures on a generated practice (default 1,000,000 accounts, ~10M entries) in its own database
  * (default `credit_balance_bench`). Each figure is printed next to its baseline, measured in the same
  * run. The practice is loaded once and reused by later runs unless --fresh.
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     'reset-credits': { type: 'boolean', default: false },
     requests: { type: 'string', default: '200' },
     database: { type: 'string', default: 'credit_balance_bench' },
+    // V8's old-space limit for the worker process, in MB (its --max-old-space-size); Node's default if absent.
+    'worker-heap-mb': { type: 'string' },
     // Which measured sections run after the load: detect, incremental, kpis, adjust, 835 (comma-separated).
     sections: { type: 'string', default: 'detect,incremental,kpis,adjust,835' },
   },
@@ -58,8 +61,18 @@ const record = (figure: string, value: string, baseline = '', ratio = '', target
   console.log(`${figure}: ${value}${baseline ? ` (baseline ${baseline}, ratio ${ratio})` : ''}`);
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-let peakRss = 0;
-const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+// Peak RSS of this process (generator, API and client) and of the worker process, per section.
+const peak = { bench: 0, worker: 0 };
+let workerPid: number | undefined;
+const rssTimer = setInterval(() => {
+  peak.bench = Math.max(peak.bench, Math.round(process.memoryUsage().rss / 1e6));
+  if (workerPid) peak.worker = Math.max(peak.worker, rssMb(workerPid) || 0);
+}, 100);
+/** Records the peaks since the last call under `section`, then starts over. */
+const recordPeaks = (section: string) => {
+  record(`peak RSS during ${section}: worker process / bench process (API + client)`, `${peak.worker} / ${peak.bench} MB`, '', '', 'worker ≤ 500 MB');
+  peak.bench = peak.worker = 0;
+};
 
 async function ownerClient(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: config.databaseUrl });
@@ -95,6 +108,10 @@ async function rewindEntries(prefix: string, alsoInTransaction?: (client: pg.Cli
     select tenant_id, 0, coalesce(sum(balance) filter (where balance > 0), 0) from account_balance where tenant_id = '${TENANT}' group by tenant_id`);
   await rewind.query('alter table ledger_entry enable trigger ledger_entry_append_only');
   await rewind.query('commit');
+  // What autovacuum would do in production (it is off on this machine): without it the rewind's
+  // dead entries, balances and credits stay in the heap and indexes, and every later run pays for
+  // walking them (a credit's primary-key probe read 6 buffers instead of 3 after a few runs).
+  await rewind.query('vacuum analyze ledger_entry, account_balance, credit, credit_rollup, account_receivable');
   await rewind.end();
 }
 
@@ -198,6 +215,7 @@ if (!(await hasLedger(runtime, TENANT))) {
   const vacuum = await ownerClient();
   await vacuum.query('vacuum analyze');
   await vacuum.end();
+  recordPeaks('the load (generator and importer in the bench process)');
 } else {
   console.log('practice already loaded (use --fresh to reload)');
 }
@@ -214,11 +232,18 @@ if (values['reset-credits']) {
   await owner.query('vacuum analyze credit');
   await owner.end();
 }
-await runtime.startWorkers();
+// The worker runs as its own process, compiled, as in production (`npm run build`, then
+// `npm run worker:built`; `npm run bench` builds first), so that its memory and CPU are its own:
+// the jobs below (detection, auto-adjust) run there.
+const workerHeap = values['worker-heap-mb'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(values['worker-heap-mb'])}` } : {};
+const worker = spawnTs('dist/src/worker.js', configEnv(config, await freePort(), { LOG_LEVEL: 'info', ...workerHeap }));
+await waitForOutput(worker, /workers started/);
+workerPid = worker.pid;
 const cpuOwner = await ownerClient();
+const withNodeCpu = <T>(fn: () => Promise<T>) => withCpu(cpuOwner, fn, () => [workerPid]);
 const cpuFigure = (c: { nodeCpuMs: number; dbCpuMs: number | null }) =>
   `Node CPU ${seconds(c.nodeCpuMs)}${c.dbCpuMs === null ? '' : `, PostgreSQL CPU ${seconds(c.dbCpuMs)}`}, load ${loadavg()[0]!.toFixed(1)}`;
-const aggregate = await withCpu(cpuOwner, () =>
+const aggregate = await withNodeCpu(() =>
   asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
     const em = await ctx.uow.tx();
     const started = performance.now();
@@ -239,8 +264,8 @@ if (sections.has('detect')) {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const first = await withCpu(cpuOwner, detect);
-  const second = await withCpu(cpuOwner, detect);
+  const first = await withNodeCpu(detect);
+  const second = await withNodeCpu(detect);
   console.log('first run phases (ms):', JSON.stringify(first.result.result?.phaseMs), `(${cpuFigure(first)})`);
   console.log('rerun phases (ms):', JSON.stringify(second.result.result?.phaseMs), `(${cpuFigure(second)})`);
   record(
@@ -251,6 +276,7 @@ if (sections.has('detect')) {
     '≤ 1.5',
   );
   record('full detection + classification, unchanged ledger (no-op rerun)', seconds(second.result.ms), `plain aggregate ${seconds(aggregateMs)}`, (second.result.ms / aggregateMs).toFixed(2), '≤ 1.5');
+  recordPeaks('detection');
 }
 
 // 3b. Incremental detection: 10,000 accounts touched by new postings (through the same service as
@@ -279,7 +305,7 @@ if (sections.has('incremental')) {
       postedAt,
     };
   });
-  const post = await withCpu(cpuOwner, async () => {
+  const post = await withNodeCpu(async () => {
     const started = performance.now();
     for (let i = 0; i < drafts.length; i += 5000) {
       await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.ledger.post(ctx, drafts.slice(i, i + 5000)));
@@ -306,7 +332,7 @@ if (sections.has('incremental')) {
     (postRate / copyRate).toFixed(2),
     '≥ 0.5',
   );
-  const scoped = await withCpu(cpuOwner, () =>
+  const scoped = await withNodeCpu(() =>
     asSystem(runtime.orm, TENANT, 'bench', async (ctx) => {
       const started = performance.now();
       const result = await runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), { scope: { accountIds: touched.map((a) => a.id) } });
@@ -326,6 +352,7 @@ if (sections.has('incremental')) {
   await asSystem(runtime.orm, TENANT, 'bench', (ctx) =>
     runtime.services.detection.detect(ctx.uow, TENANT, randomUUID(), new Date(), { scope: { accountIds: touched.map((a) => a.id) } }),
   );
+  recordPeaks('incremental detection');
 }
 
 // 4. creditKpis and kpis(groupBy: PAYER) over GraphQL, next to the same aggregates in plain SQL
@@ -386,6 +413,7 @@ if (sections.has('kpis')) {
     n,
   );
   record('kpis(groupBy: PAYER) over GraphQL p50 / p95', `${grouped.p50.toFixed(1)} / ${grouped.p95.toFixed(1)} ms`, `plain GROUP BY payer over credit ${groupedPlain.p50.toFixed(1)} / ${groupedPlain.p95.toFixed(1)} ms`, (grouped.p95 / groupedPlain.p95).toFixed(2));
+  recordPeaks('the KPI queries');
 }
 
 // 5. Auto-adjust of every open credit (policy widened to all payers and patients for the measure),
@@ -396,19 +424,17 @@ if (sections.has('adjust')) {
                      on conflict (tenant_id) do update set auto_adjust_government = true, auto_adjust_patient = true`, [TENANT]);
   await owner.end();
   const run = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.enqueue(ctx, JobKind.AUTO_ADJUST, { maxAmount: '100000.00', dryRun: false }));
-  const started = performance.now();
-  let result: Record<string, unknown> | null | undefined;
-  for (;;) {
-    const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
-    if (job?.state === 'COMPLETED') {
-      result = job.result;
-      break;
+  const adjusted = await withNodeCpu(async () => {
+    const started = performance.now();
+    for (;;) {
+      const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
+      if (job?.state === 'COMPLETED') return { ms: performance.now() - started, result: job.result };
+      if (job?.state === 'FAILED') throw new Error(job.error ?? 'auto-adjust failed');
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (job?.state === 'FAILED') throw new Error(job.error ?? 'auto-adjust failed');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const ms = performance.now() - started;
-  record(`auto-adjust (${String(result?.adjusted)} credits: entry + audit event + resolution each)`, seconds(ms), '', '', '≤ 10 s for 50,000');
+  });
+  const { ms, result } = adjusted.result;
+  record(`auto-adjust (${String(result?.adjusted)} credits: entry + audit event + resolution each)`, `${seconds(ms)} (${cpuFigure(adjusted)})`, '', '', '≤ 10 s for 50,000');
   await rewindEntries('auto-adjust:', async (rewind) => {
     // And the credits this run resolved are open again (their accounts are negative again), so that
     // `--sections adjust` alone measures the same 50,000 next time. Their audit events stay: the
@@ -417,6 +443,7 @@ if (sections.has('adjust')) {
       from account_balance b where b.account_id = c.account_id and c.tenant_id = $1 and c.detection_run_id = $2 and c.resolution = 'AUTO_ADJUSTMENT' and b.balance < 0
        and not exists (select 1 from credit o where o.account_id = c.account_id and o.status in ('OPEN', 'IN_REVIEW', 'PENDING_APPROVAL'))`, [TENANT, run.id]);
   });
+  recordPeaks('auto-adjust');
 }
 
 // 835 (ERA) import end to end, on its own database and practice (bench/bench-835.ts). A section
@@ -425,7 +452,8 @@ if (sections.has('adjust')) {
 if (sections.has('835')) await bench835(100_000, record);
 
 clearInterval(rssTimer);
-record('peak RSS of the bench process (API + worker in-process)', `${Math.round(peakRss / 1e6)} MB`, '', '', 'worker ≤ 500 MB');
+workerPid = undefined;
+await stopChild(worker);
 
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', JSON.stringify({ accounts, at: new Date().toISOString(), rows }, null, 2));

@@ -28,11 +28,27 @@ export function cpuSpent(before: Map<number, number> | null, after: Map<number, 
   return ms;
 }
 
-/** Runs fn and returns its result with the Node process's and the database backends' CPU time. */
-export async function withCpu<T>(owner: pg.Client, fn: () => Promise<T>): Promise<{ result: T; nodeCpuMs: number; dbCpuMs: number | null }> {
+/** CPU time (ms) so far of another process on this machine (a worker child), from /proc; 0 where unreadable. */
+export function processCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs fn and returns its result with the database backends' CPU time and the Node CPU time of
+ * this process plus the given child processes (the worker, when it runs apart).
+ */
+export async function withCpu<T>(owner: pg.Client, fn: () => Promise<T>, children: () => (number | undefined)[] = () => []): Promise<{ result: T; nodeCpuMs: number; dbCpuMs: number | null }> {
   const db = await backendCpuMs(owner);
+  const childCpu = (): number => children().reduce<number>((sum, pid) => sum + processCpuMs(pid), 0);
+  const childBefore = childCpu();
   const node = process.cpuUsage();
   const result = await fn();
   const used = process.cpuUsage(node);
-  return { result, nodeCpuMs: (used.user + used.system) / 1000, dbCpuMs: cpuSpent(db, await backendCpuMs(owner)) };
+  return { result, nodeCpuMs: (used.user + used.system) / 1000 + childCpu() - childBefore, dbCpuMs: cpuSpent(db, await backendCpuMs(owner)) };
 }

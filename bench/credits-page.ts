@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Role } from '../src/domain/context/role.js';
 import { signToken } from '../src/infra/auth/jwt.js';
+import pg from 'pg';
 import {
   benchConfig, cannon, configEnv, dropDatabase, freePort, preparePractice, spawnTs, stopChild, UNLIMITED_RATE, waitReady, type RunFigures,
 } from './harness.js';
+import { backendCpuMs, cpuSpent, processCpuMs } from './cpu-time.js';
 
 /**
  * `npm run bench:page -- [--accounts 50000] [--seconds 20] [--connections 16] [--rounds 2] [--fresh]`:
@@ -14,6 +16,9 @@ import {
  * on the same database as the same app role under the same row-level security. Both servers run
  * as child processes; the rounds alternate between them to spread the noise of a shared machine.
  * Its practice lives in `credit_balance_bench_page` (loaded once, reused unless --fresh).
+ * Each round also reports the CPU time per request of the server process and of the database's
+ * backends (from /proc): on a machine shared with other work, req/s swing with what else runs,
+ * CPU per request much less.
  */
 const { values } = parseArgs({
   options: {
@@ -66,6 +71,7 @@ const peerRows = (body: Json): PageRow[] =>
 
 const token = await signToken(config.jwtSecret, { sub: 'bench-page', tenant: TENANT, roles: [Role.ANALYST] });
 const otherToken = await signToken(config.jwtSecret, { sub: 'bench-page', tenant: OTHER_TENANT, roles: [Role.ANALYST] });
+const cpu = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const post = async (url: string, query: string, bearer = token): Promise<Json> => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query }) });
   const body = (await res.json()) as Json;
@@ -97,28 +103,39 @@ try {
   if (otherOurs !== 0 || otherPeer !== 0) throw new Error(`another tenant sees credits: ours ${otherOurs}, peer ${otherPeer}`);
   console.log(`both serve the same 50 credits (${a.reduce((n, r) => n + r.entries.length, 0)} entries); another tenant sees none on either`);
 
-  const run = (server: (typeof servers)[number], duration: number) =>
+  const cannonRun = (server: (typeof servers)[number], duration: number) =>
     cannon({
       url: server.url,
       connections,
       duration,
       requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: server.query }) }],
     });
-  for (const server of servers) await run(server, Math.min(5, seconds)); // warm-up: JIT, pools, plans
-  const results: { server: string; round: number; figures: RunFigures }[] = [];
+  const owner = new pg.Client({ connectionString: config.databaseUrl });
+  await owner.connect();
+  /** A timed run with the CPU it cost per request: the server process's and the database backends'. */
+  const run = async (server: (typeof servers)[number], duration: number) => {
+    const [node0, db0] = [processCpuMs(server.child.pid), await backendCpuMs(owner)];
+    const figures = await cannonRun(server, duration);
+    const [node1, db1] = [processCpuMs(server.child.pid), await backendCpuMs(owner)];
+    const perRequest = (ms: number | null) => (ms === null || !figures.requests ? null : ms / figures.requests);
+    return { ...figures, nodeCpuMs: perRequest(node1 - node0), dbCpuMs: perRequest(cpuSpent(db0, db1)) };
+  };
+  for (const server of servers) await cannonRun(server, Math.min(5, seconds)); // warm-up: JIT, pools, plans
+  const results: { server: string; round: number; figures: RunFigures & { nodeCpuMs: number | null; dbCpuMs: number | null } }[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const server of round % 2 ? servers : [...servers].reverse()) {
       const figures = await run(server, seconds);
       results.push({ server: server.name, round, figures });
-      console.log(`round ${round} ${server.name}: ${figures.perSecond.toFixed(1)} req/s, p95 ${figures.p95.toFixed(1)} ms, errors ${figures.errors}`);
+      console.log(`round ${round} ${server.name}: ${figures.perSecond.toFixed(1)} req/s, p95 ${figures.p95.toFixed(1)} ms, errors ${figures.errors}, CPU/request: server ${cpu(figures.nodeCpuMs)} ms, PostgreSQL ${cpu(figures.dbCpuMs)} ms`);
       for (const sample of figures.samples) console.log(`  error: ${sample}`);
     }
   }
+  await owner.end();
   const ms = (x: number) => x.toFixed(1);
   console.log(`\nCredits page (first 50 + account, refund payer, entries, totalCount), ${connections} connections, ${seconds} s per round, ${credits.toLocaleString()} credits\n`);
-  console.log('| server | round | requests | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|');
+  console.log('| server | round | requests | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/req | PostgreSQL CPU ms/req |\n|---|---|---|---|---|---|---|---|---|---|');
   for (const { server, round, figures: f } of results) {
-    console.log(`| ${server} | ${round} | ${f.requests} | ${f.perSecond.toFixed(1)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${f.errors} |`);
+    console.log(`| ${server} | ${round} | ${f.requests} | ${f.perSecond.toFixed(1)} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.p99)} | ${f.errors} | ${cpu(f.nodeCpuMs)} | ${cpu(f.dbCpuMs)} |`);
   }
   const total = (name: string) => {
     const mine = results.filter((r) => r.server === name);
@@ -126,6 +143,13 @@ try {
   };
   const ratio = total(servers[0]!.name) / total(servers[1]!.name);
   console.log(`\nthroughput over all rounds: ours ${total(servers[0]!.name).toFixed(1)} req/s, PostGraphile ${total(servers[1]!.name).toFixed(1)} req/s, ratio ${ratio.toFixed(2)} (target ≥ 1)`);
+  const meanCpu = (name: string, of: 'nodeCpuMs' | 'dbCpuMs') => {
+    const values = results.filter((r) => r.server === name).map((r) => r.figures[of]);
+    return values.some((v) => v === null) ? null : values.reduce((n: number, v) => n + v!, 0) / values.length;
+  };
+  for (const { name } of servers) {
+    console.log(`CPU per request, ${name}: server ${cpu(meanCpu(name, 'nodeCpuMs'))} ms, PostgreSQL ${cpu(meanCpu(name, 'dbCpuMs'))} ms`);
+  }
 } finally {
   await Promise.all([stopChild(ours), stopChild(peer)]);
 }

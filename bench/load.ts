@@ -227,15 +227,21 @@ try {
   takeSample();
   sampler = setInterval(takeSample, 5_000);
   // Each instance paces its connections like its clients: requests per second per connection.
+  // Socket errors and timeouts by client and cause, so that any is attributed.
+  const socketCauses = new Map<string, number>();
   const instance = (name: string, request: autocannon.Request, connections: number, connectionRate: number) =>
-    new Promise<autocannon.Result>((resolve, reject) =>
-      autocannon(
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const running = autocannon(
         // autocannon clears a connection's context each time it wraps around its request list: a
         // list far longer than a run keeps each actor's state for the whole run.
         { title: name, url, connections, connectionRate, duration, requests: Array.from({ length: 100_000 }, () => request) },
         (error, result) => (error ? reject(error as Error) : resolve(result)),
-      ),
-    );
+      );
+      running.on('reqError', (error: Error & { code?: string }) => {
+        const cause = `${name}: ${error.code ?? error.name}: ${error.message}`;
+        socketCauses.set(cause, (socketCauses.get(cause) ?? 0) + 1);
+      });
+    });
   const results = await Promise.all([
     instance('dashboards', dashboard, 4, 1),
     instance('partner', partner, 2, 4),
@@ -244,6 +250,8 @@ try {
   ]);
   takeSample();
   const socketErrors = results.reduce((n, r) => n + r.errors, 0);
+  for (const r of results) if (r.errors) console.log(`${r.title}: ${r.errors} socket errors, of which ${r.timeouts} timeouts`);
+  for (const [cause, n] of socketCauses) console.log(`  ${n} × ${cause}`);
 
   const ms = (x: number) => x.toFixed(1);
   console.log(`\nLoad mix, ${duration} s, ${accounts.toLocaleString()} accounts / ${credits.toLocaleString()} credits at start\n`);

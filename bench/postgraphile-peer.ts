@@ -4,6 +4,7 @@ import { postgraphile } from 'postgraphile';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { makePgService } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
+import { jsonPgSmartTags } from 'postgraphile/utils';
 import { loadConfig } from '../src/config.js';
 import { createTokenVerifier } from '../src/infra/auth/jwt.js';
 
@@ -23,8 +24,26 @@ const config = loadConfig();
 const verifier = createTokenVerifier(config);
 const pool = new pg.Pool({ connectionString: config.appDatabaseUrl, max: 10 });
 
+// The schema checks credits' and entries' references once per statement (triggers) instead of by
+// foreign keys, and PostGraphile derives relations from foreign keys: these smart tags declare the
+// same references, so the peer serves the same page (relation names as the keys gave them).
+const references = jsonPgSmartTags({
+  version: 1,
+  config: {
+    class: {
+      credit: {
+        tags: {
+          foreignKey: ['(tenant_id, account_id) references account (tenant_id, id)', '(tenant_id, refund_payer_id) references payer (tenant_id, id)'],
+        },
+      },
+      ledger_entry: { tags: { foreignKey: '(tenant_id, account_id) references account (tenant_id, id)' } },
+    },
+  },
+});
+
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
+  plugins: [references],
   // V5 hides relations and orderings whose columns lead no index (ledger_entry's foreign key to
   // account is (tenant_id, account_id) but its index is (account_id, posted_at, id)); V4 exposed
   // them by default (ignoreIndexes). PostgreSQL still picks the real indexes.

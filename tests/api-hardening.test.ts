@@ -98,3 +98,19 @@ it('reports what a query cost and what budget is left', async () => {
   expect(res.body.extensions.cost).toMatchObject({ requested: 40, maximum: 25_000, tenant: { capacity: 200_000 }, token: { capacity: 100_000 } });
   expect(res.body.extensions.cost.token.remaining).toBeLessThan(100_000);
 });
+
+test('GraphQL responses are never stored by a cache', async () => {
+  const res = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ query: '{ payers { code } }' }),
+  });
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  const refused = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ query: '{ nope }' }),
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.headers.get('cache-control')).toBe('no-store');
+});

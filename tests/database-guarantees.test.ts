@@ -156,7 +156,17 @@ describe('references checked once per statement (no per-row foreign keys on the 
     await expect(app.ownerQuery(`update credit set refund_payer_id = $1 where tenant_id = 'clinic-g'`, [payerK])).rejects.toMatchObject({ code: '23503', constraint: 'credit_refund_payer_fk' });
     const accountK = (await app.ownerQuery<{ id: string }>(`select id from account where tenant_id = 'clinic-k'`))[0]!.id;
     await expect(app.ownerQuery(`update credit set account_id = $1 where tenant_id = 'clinic-g'`, [accountK])).rejects.toThrow(/stays on its account/);
+    // Worklists: unknown or another tenant's is refused; one still named by a credit cannot be deleted.
+    const worklist = async (tenant: string, name: string) =>
+      (await app.ownerQuery<{ id: string }>(`insert into worklist (tenant_id, name, priority) values ($1, $2, 50) returning id`, [tenant, name]))[0]!.id;
+    const worklistK = await worklist('clinic-k', 'K queue');
+    const worklistG = await worklist('clinic-g', 'G queue');
+    await expect(app.ownerQuery(`update credit set worklist_id = $1 where tenant_id = 'clinic-g'`, [worklistK])).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
+    await expect(app.ownerQuery(`update credit set worklist_id = gen_random_uuid() where tenant_id = 'clinic-g'`)).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
+    await app.ownerQuery(`update credit set worklist_id = $1 where tenant_id = 'clinic-g'`, [worklistG]);
+    await expect(app.ownerQuery(`delete from worklist where id = $1`, [worklistG])).rejects.toMatchObject({ code: '23503', constraint: 'credit_worklist_fk' });
     await app.ownerQuery(`delete from credit where tenant_id = 'clinic-g'`);
+    await app.ownerQuery(`delete from worklist where id = any($1::uuid[])`, [[worklistG, worklistK]]);
   });
 
   it('keeps accounts, payers and tenants: deleting or re-keying one is refused, even for the owner', async () => {

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { asSystem } from '../src/app/system-context.js';
 import { TestApp } from './support/test-app.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { compileSql } from '../src/infra/db/sql-runner.js';
 import { rollupKpisSql } from '../src/domain/kpis/credit-rollup.js';
+import { creditPageSql } from '../src/domain/credits/credit-page.js';
+import { BY_ORIGINATION } from '../src/domain/credits/credit.service.js';
+import { BY_EXPOSURE } from '../src/domain/worklists/worklist.service.js';
+import { ACTIVE_CREDIT_STATUSES } from '../src/domain/credits/credit-enums.js';
 
 /**
  * The indexes the hot paths rely on are the ones the planner picks, on a few hundred thousand rows
@@ -68,20 +72,37 @@ async function plan(query: string, params: unknown[] = []): Promise<string> {
 }
 
 const ACTIVE = `('OPEN','IN_REVIEW','PENDING_APPROVAL')`;
+const planOf = (query: RawBuilder<unknown>) => {
+  const { sql: text, parameters } = compileSql(query);
+  return plan(text, [...parameters]);
+};
 
 test('the data is there: credits opened for the overpaid accounts', async () => {
   const [row] = await app.ownerQuery(`select count(*)::int as n from credit where tenant_id = $1 and status = 'OPEN'`, [T]);
   expect(row.n).toBeGreaterThan(ACCOUNTS / 20);
 });
 
-test('credits page: keyset over (originated_at, id) on the open-credit index, no sort, no scan of credit', async () => {
-  const [first] = await app.ownerQuery(`select originated_at, id from credit where tenant_id = $1 and status = 'OPEN' order by originated_at, id offset 100 limit 1`, [T]);
-  const p = await plan(
-    `select c.* from credit c where c.tenant_id = $1 and c.status in ${ACTIVE}
-        and (c.originated_at > $2 or (c.originated_at = $2 and c.id > $3)) order by c.originated_at, c.id limit 51`,
-    [T, first.originated_at, first.id],
-  );
-  expect(p).toMatch(/Index Scan using credit_active_originated_index/);
+test('credits page (the open set): keyset over (originated_at, id) on the open-credit index, then rows by primary key; no sort, no scan of credit', async () => {
+  const [first] = await app.ownerQuery(`select originated_at::text, id from credit where tenant_id = $1 and status = 'OPEN' order by originated_at, id offset 100 limit 1`, [T]);
+  const open = { statuses: ACTIVE_CREDIT_STATUSES };
+  for (const after of [undefined, [first.originated_at, first.id]]) {
+    const p = await planOf(creditPageSql(T, open, BY_ORIGINATION, 51, after));
+    expect(p).toMatch(/Index (Only )?Scan using credit_active_originated_index/);
+    expect(p).toMatch(/Index Scan using credit_pkey on credit/);
+    expect(p).not.toMatch(/Sort|Seq Scan/);
+  }
+});
+
+test('credits page of every status: the top-N sort carries the keys, the rows are read by primary key', async () => {
+  const p = await planOf(creditPageSql(T, {}, BY_ORIGINATION, 51));
+  expect(p.match(/Sort/g)).toHaveLength(1);
+  expect(p).toMatch(/Index Scan using credit_pkey on credit/);
+});
+
+test('a worklist page walks the worklist queue index', async () => {
+  const [w] = await app.ownerQuery(`select worklist_id from credit where tenant_id = $1 and worklist_id is not null limit 1`, [T]);
+  const p = await planOf(creditPageSql(T, { statuses: ACTIVE_CREDIT_STATUSES, conditions: [sql`c.worklist_id = ${w.worklist_id}::uuid`] }, BY_EXPOSURE, 51));
+  expect(p).toMatch(/Index Scan using credit_worklist_queue_index/);
   expect(p).not.toMatch(/Sort|Seq Scan/);
 });
 

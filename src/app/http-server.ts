@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -19,6 +20,7 @@ import { LeakyBucketLimiter } from '../infra/rate-limit/leaky-bucket.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
 import { observabilityPlugin } from '../infra/graphql/observability.plugin.js';
+import { noStorePlugin } from '../infra/graphql/no-store.plugin.js';
 import { dashboardRouter } from './dashboard.js';
 
 export interface HttpServerDeps {
@@ -70,6 +72,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<HttpServer
       unitOfWorkPlugin(deps.logger, deps.audit, deps.orm),
       observabilityPlugin(deps.logger, deps.metrics),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
+      // the schema sets none, so all it ever said was `no-store`, which noStorePlugin says once.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
     ],
   });
   await apollo.start();

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Services } from '../app/services.js';
-import type { Account } from '../domain/accounts/account.entity.js';
-import { accountBalanceLoader, accountClaimsLoader } from '../domain/accounts/account.loader.js';
+import { accountBalanceLoader, accountClaimsLoader, type AccountRow } from '../domain/accounts/account.loader.js';
 import type { RequestContext } from '../domain/context/request-context.js';
 import { AccountDetailsInput, AccountType, ClaimType } from '../schema/account.type.js';
 import { DecimalScalar } from '../schema/scalars/decimal.scalar.js';
@@ -33,48 +32,48 @@ export class AccountResolver {
 
   @Authorized(READ_CREDITS)
   @FieldResolver(() => DecimalScalar, { description: 'Sum of all its ledger entries.' })
-  balance(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  balance(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     return ctx.loader(accountBalanceLoader).load(account.id);
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => String, { description: PHI })
-  patientId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  patientId(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     ctx.readPhi(account.id, 'patientId');
     return account.patientId;
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => String, { description: PHI })
-  guarantorId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  guarantorId(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     ctx.readPhi(account.id, 'guarantorId');
     return account.guarantorId;
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => String, { nullable: true, description: PHI })
-  patientName(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  patientName(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     if (account.patientName) ctx.readPhi(account.id, 'patientName');
     return account.patientName ?? null;
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => String, { nullable: true, description: PHI })
-  guarantorName(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  guarantorName(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     if (account.guarantorName) ctx.readPhi(account.id, 'guarantorName');
     return account.guarantorName ?? null;
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => String, { nullable: true, description: `The member id with the primary payer (MBI for Medicare). ${PHI}` })
-  payerMemberId(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  payerMemberId(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     if (account.payerMemberId) ctx.readPhi(account.id, 'payerMemberId');
     return account.payerMemberId ?? null;
   }
 
   @Authorized(READ_PHI)
   @FieldResolver(() => [ClaimType], { description: `Claim-level details (stay dates are ${PHI})` })
-  async claims(@Root() account: Account, @Ctx() ctx: RequestContext) {
+  async claims(@Root() account: AccountRow, @Ctx() ctx: RequestContext) {
     const claims = await ctx.loader(accountClaimsLoader).load(account.id);
     if (claims.length) ctx.readPhi(account.id, 'claims');
     return claims;

@@ -5,7 +5,7 @@ import type { Services } from '../app/services.js';
 import { accountLoader } from '../domain/accounts/account.loader.js';
 import type { RequestContext } from '../domain/context/request-context.js';
 import { ageDays, agingBucket } from '../domain/credits/aging-bucket.js';
-import type { Credit } from '../domain/credits/credit.entity.js';
+import type { CreditRow } from '../domain/credits/credit-page.js';
 import { accountEntriesLoader } from '../domain/ledger/ledger-entry.loader.js';
 import { payerLoader } from '../domain/payers/payer.loader.js';
 import { AccountType } from '../schema/account.type.js';
@@ -55,12 +55,12 @@ export class CreditResolver {
   }
 
   @FieldResolver(() => AccountType)
-  account(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  account(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return ctx.loader(accountLoader).load(credit.accountId);
   }
 
   @FieldResolver(() => PayerType, { nullable: true, description: 'Who the money is owed to; null: the patient / guarantor.' })
-  refundPayer(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  refundPayer(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return credit.refundPayerId ? ctx.loader(payerLoader).load(credit.refundPayerId) : null;
   }
 
@@ -68,49 +68,49 @@ export class CreditResolver {
     description: "The account's ledger, oldest first.",
     complexity: ({ childComplexity }) => ENTRIES_PER_ACCOUNT_ESTIMATE * childComplexity,
   })
-  entries(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  entries(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return ctx.loader(accountEntriesLoader).load(credit.accountId);
   }
 
   @FieldResolver(() => Int, { description: 'Whole days since originatedAt, as of this request.' })
-  ageDays(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  ageDays(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return ageDays(credit.originatedAt, ctx.now);
   }
 
   @FieldResolver(() => AgingBucket)
-  agingBucket(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  agingBucket(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return agingBucket(ageDays(credit.originatedAt, ctx.now));
   }
 
   @FieldResolver(() => DollarTier, { description: 'Of the open amount (of the original amount once resolved).' })
-  dollarTier(@Root() credit: Credit) {
+  dollarTier(@Root() credit: CreditRow) {
     return dollarTier(credit.amount.gt(0) ? credit.amount : credit.originalAmount);
   }
 
   @FieldResolver(() => Boolean, { description: 'Still open after slaDueAt, as of this request.' })
-  overdue(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  overdue(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return ACTIVE_CREDIT_STATUSES.includes(credit.status) && credit.slaDueAt < ctx.now;
   }
 
   @FieldResolver(() => [FindingType], { description: 'The root cause first, then secondary findings, each with its evidence.' })
-  findings(@Root() credit: Credit) {
+  findings(@Root() credit: CreditRow) {
     return credit.findings;
   }
 
   @FieldResolver(() => [OwnerPortionType], { description: 'Who is owed what; adds up to the credit.' })
-  ownerPortions(@Root() credit: Credit) {
+  ownerPortions(@Root() credit: CreditRow) {
     return credit.ownerPortions.map((p) => ({ ...p, amount: new Decimal(p.amount) }));
   }
 
   @FieldResolver(() => DeadlineSuspensionType, { nullable: true })
-  deadlineSuspension(@Root() credit: Credit) {
+  deadlineSuspension(@Root() credit: CreditRow) {
     if (!credit.deadlineSuspendedDays || !credit.suspendedAt) return null;
     return { days: credit.deadlineSuspendedDays, reason: credit.suspensionReason, suspendedBy: credit.suspendedBy, suspendedAt: credit.suspendedAt };
   }
 
   @Authorized(READ_WORK)
   @FieldResolver(() => WorklistType, { nullable: true })
-  worklist(@Root() credit: Credit, @Ctx() ctx: RequestContext) {
+  worklist(@Root() credit: CreditRow, @Ctx() ctx: RequestContext) {
     return credit.worklistId ? this.services.worklists.byId(ctx, credit.worklistId) : null;
   }
 }

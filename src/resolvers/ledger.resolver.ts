@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Services } from '../app/services.js';
 import type { RequestContext } from '../domain/context/request-context.js';
-import type { LedgerEntry } from '../domain/ledger/ledger-entry.entity.js';
+import type { LedgerEntryRow } from '../domain/ledger/ledger-entry.loader.js';
 import { payerLoader } from '../domain/payers/payer.loader.js';
 import { LedgerEntryInput, LedgerEntryType, PostLedgerEntriesPayload } from '../schema/ledger.type.js';
 import { PayerType } from '../schema/payer.type.js';
@@ -19,7 +19,7 @@ export class LedgerResolver {
 
   @Authorized(READ_CREDITS)
   @FieldResolver(() => PayerType, { nullable: true, description: 'Null: the patient / guarantor.' })
-  payer(@Root() entry: LedgerEntry, @Ctx() ctx: RequestContext) {
+  payer(@Root() entry: LedgerEntryRow, @Ctx() ctx: RequestContext) {
     return entry.payerId ? ctx.loader(payerLoader).load(entry.payerId) : null;
   }
 }

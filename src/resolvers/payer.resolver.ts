@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Payer } from '../domain/payers/payer.entity.js';
+import type { PayerRow } from '../domain/payers/payer.loader.js';
 import { defaultAllowOffset } from '../domain/payers/payer-kind.js';
 import type { RequestContext } from '../domain/context/request-context.js';
 import type { Services } from '../app/services.js';
@@ -17,7 +17,7 @@ export class PayerResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether its credits may be offset against balances it owes (default: not MEDICARE/MEDICAID).' })
-  allowOffset(@Root() payer: Payer) {
+  allowOffset(@Root() payer: PayerRow) {
     return payer.allowOffset ?? defaultAllowOffset(payer.kind);
   }
 

@@ -1,12 +1,10 @@
-import { CursorError } from '@mikro-orm/core';
+import { sql, type RawBuilder } from 'kysely';
 import type { RequestContext } from '../context/request-context.js';
-import { BadInputError } from '../errors.js';
 import type { Decimal } from '../money/money.js';
-import { Account } from '../accounts/account.entity.js';
-import { Payer } from '../payers/payer.entity.js';
 import { AgingBucket, originatedRange } from './aging-bucket.js';
 import { Credit } from './credit.entity.js';
 import type { CreditStatus, RootCauseCode } from './credit-enums.js';
+import { pageCredits, type CreditPage, type CreditSet, type OrderKey } from './credit-page.js';
 import { isUuid } from '../ids.js';
 
 export interface CreditQuery {
@@ -19,50 +17,11 @@ export interface CreditQuery {
   accountNumber?: string | null;
 }
 
-export interface CreditPage {
-  edges: { node: Credit; cursor: string }[];
-  /** Null when not asked for. */
-  totalCount: number | null;
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-/**
- * A keyset page of credits (MikroORM's findByCursor: order-by values + id, limit + 1), shared by
- * every credit list of the API; `first` is capped and a foreign cursor is bad input. The total
- * count is a second query over the whole filtered set: only when `count` (the client asked).
- */
-export async function pageCredits(
-  ctx: RequestContext,
-  where: Record<string, unknown>,
-  orderBy: Record<string, 'asc' | 'desc'>,
-  first?: number | null,
-  after?: string | null,
-  count = true,
-): Promise<CreditPage> {
-  const limit = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-    throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE} (got ${limit})`);
-  }
-  const em = await ctx.uow.tx();
-  try {
-    const cursor = await em.findByCursor(Credit, { where, first: limit, after: after ?? undefined, orderBy, includeCount: count });
-    return {
-      edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
-      totalCount: count ? (cursor.totalCount ?? null) : null,
-      hasNextPage: cursor.hasNextPage,
-      endCursor: cursor.endCursor,
-    };
-  } catch (error) {
-    if (error instanceof CursorError) throw new BadInputError('after', 'is not a cursor this query returned');
-    throw error;
-  }
-}
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
-
-type Where = Record<string, unknown>;
+/** Oldest origination first (the open-credit index's order), id as tie-breaker. */
+export const BY_ORIGINATION: readonly OrderKey[] = [
+  { column: 'originated_at', kind: 'timestamp', direction: 'asc' },
+  { column: 'id', kind: 'uuid', direction: 'asc' },
+];
 
 export class CreditService {
   /**
@@ -70,7 +29,7 @@ export class CreditService {
    * stable under concurrent inserts and as fast on page 1,000 as on page 1.
    */
   async list(ctx: RequestContext, query: CreditQuery, first?: number | null, after?: string | null, options: { count?: boolean } = {}): Promise<CreditPage> {
-    return pageCredits(ctx, await this.where(ctx, query), { originatedAt: 'asc', id: 'asc' }, first, after, options.count ?? true);
+    return pageCredits(ctx, this.set(ctx, query), BY_ORIGINATION, first, after, options.count ?? true);
   }
 
   async byId(ctx: RequestContext, id: string): Promise<Credit | null> {
@@ -79,32 +38,28 @@ export class CreditService {
     return em.findOne(Credit, { id });
   }
 
-  private async where(ctx: RequestContext, query: CreditQuery): Promise<Where> {
-    const and: Where[] = [];
-    if (query.statuses?.length) and.push({ status: { $in: query.statuses } });
-    if (query.rootCauses?.length) and.push({ rootCause: { $in: query.rootCauses } });
-    if (query.minAmount) and.push({ amount: { $gte: query.minAmount } });
-    if (query.maxAmount) and.push({ amount: { $lte: query.maxAmount } });
-    const em = await ctx.uow.tx();
+  /** The filter as SQL over `c` (credit); payer codes and the account number are subqueries of the same statement. */
+  private set(ctx: RequestContext, query: CreditQuery): CreditSet {
+    const conditions: RawBuilder<unknown>[] = [];
+    if (query.rootCauses?.length) conditions.push(sql`c.root_cause in (${sql.join(query.rootCauses)})`);
+    if (query.minAmount) conditions.push(sql`c.amount >= ${query.minAmount.toFixed()}::numeric`);
+    if (query.maxAmount) conditions.push(sql`c.amount <= ${query.maxAmount.toFixed()}::numeric`);
     if (query.payerCodes?.length) {
-      const payers = await em.find(Payer, { code: { $in: query.payerCodes } }, { fields: ['id'] });
-      and.push({ refundPayerId: { $in: payers.map((p) => p.id) } });
+      conditions.push(sql`c.refund_payer_id in (select p.id from payer p where p.tenant_id = ${ctx.tenantId} and p.code in (${sql.join(query.payerCodes)}))`);
     }
     if (query.accountNumber) {
-      const account = await em.findOne(Account, { accountNumber: query.accountNumber }, { fields: ['id'] });
-      and.push({ accountId: account?.id ?? '00000000-0000-0000-0000-000000000000' });
+      conditions.push(sql`c.account_id = (select a.id from account a where a.tenant_id = ${ctx.tenantId} and a.account_number = ${query.accountNumber})`);
     }
     if (query.agingBuckets?.length) {
-      and.push({
-        $or: query.agingBuckets.map((bucket) => {
-          const range = originatedRange(bucket, ctx.now);
-          const originatedAt: Where = {};
-          if (range.after) originatedAt.$gt = range.after;
-          if (range.atOrBefore) originatedAt.$lte = range.atOrBefore;
-          return { originatedAt };
-        }),
+      const ranges = query.agingBuckets.map((bucket) => {
+        const range = originatedRange(bucket, ctx.now);
+        const bounds = [sql`true`];
+        if (range.after) bounds.push(sql`c.originated_at > ${range.after}`);
+        if (range.atOrBefore) bounds.push(sql`c.originated_at <= ${range.atOrBefore}`);
+        return sql`(${sql.join(bounds, sql` and `)})`;
       });
+      conditions.push(sql`(${sql.join(ranges, sql` or `)})`);
     }
-    return and.length ? { $and: and } : {};
+    return { statuses: query.statuses ?? undefined, conditions };
   }
 }

@@ -29,6 +29,10 @@ describe('formatMoney', () => {
   it('refuses amounts numeric(14,2) cannot hold instead of rounding them', () => {
     expect(() => formatMoney(new Decimal('0.001'))).toThrow(MoneyFormatError);
     expect(() => formatMoney(new Decimal('1e12'))).toThrow(MoneyFormatError);
+    expect(() => formatMoney(new Decimal('-1000000000000.00'))).toThrow(MoneyFormatError);
+    expect(formatMoney(new Decimal('999999999999.99'))).toBe('999999999999.99');
+    expect(formatMoney(new Decimal('-999999999999.99'))).toBe('-999999999999.99');
+    expect(formatMoney(new Decimal('0'))).toBe('0.00');
   });
 });
 

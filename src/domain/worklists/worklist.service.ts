@@ -4,7 +4,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { BadInputError, ConflictError, NotFoundError } from '../errors.js';
 import { Credit } from '../credits/credit.entity.js';
 import { ACTIVE_CREDIT_STATUSES, CreditStatus } from '../credits/credit-enums.js';
-import { pageCredits, type CreditPage } from '../credits/credit.service.js';
+import { pageCredits, type CreditPage, type OrderKey } from '../credits/credit-page.js';
 import type { TenantService } from '../tenancy/tenant.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { Worklist } from './worklist.entity.js';
@@ -40,6 +40,13 @@ const criterion = (values?: string[] | null) => (values && values.length ? value
  * Worklists: queues defined by criteria. Every open credit sits in the first worklist (by
  * priority) whose criteria it matches; a default catch-all always exists and comes last.
  */
+/** Largest open amount first, then the earliest due date (the worklist queue index's order). */
+export const BY_EXPOSURE: readonly OrderKey[] = [
+  { column: 'amount', kind: 'money', direction: 'desc' },
+  { column: 'sla_due_at', kind: 'timestamp', direction: 'asc' },
+  { column: 'id', kind: 'uuid', direction: 'asc' },
+];
+
 export class WorklistService {
   constructor(
     private readonly tenants: TenantService,
@@ -133,7 +140,7 @@ export class WorklistService {
 
   /** The worklist's open credits by exposure: largest amount first, then the earliest due date. */
   async credits(ctx: RequestContext, worklistId: string, first?: number | null, after?: string | null): Promise<CreditPage> {
-    return pageCredits(ctx, { worklistId, status: { $in: [...ACTIVE_CREDIT_STATUSES] } }, { amount: 'desc', slaDueAt: 'asc', id: 'asc' }, first, after);
+    return pageCredits(ctx, { statuses: ACTIVE_CREDIT_STATUSES, conditions: [sql`c.worklist_id = ${worklistId}::uuid`] }, BY_EXPOSURE, first, after);
   }
 
   async assign(ctx: RequestContext, creditId: string, assignee: string | null): Promise<Credit> {
