@@ -16,6 +16,7 @@ import { Migration20261202500000_set_based_references } from './Migration2026120
 import { Migration20261202510000_credit_set_based_references } from './Migration20261202510000_credit_set_based_references.js';
 import { Migration20261202600000_remittance_claim_detail } from './Migration20261202600000_remittance_claim_detail.js';
 import { Migration20261202610000_ledger_claim_number_index } from './Migration20261202610000_ledger_claim_number_index.js';
+import { Migration20261202620000_restore_claim_number_index } from './Migration20261202620000_restore_claim_number_index.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same set. */
 export const migrationsList = [
@@ -37,4 +38,5 @@ export const migrationsList = [
   { name: 'Migration20261202510000_credit_set_based_references', class: Migration20261202510000_credit_set_based_references },
   { name: 'Migration20261202600000_remittance_claim_detail', class: Migration20261202600000_remittance_claim_detail },
   { name: 'Migration20261202610000_ledger_claim_number_index', class: Migration20261202610000_ledger_claim_number_index },
+  { name: 'Migration20261202620000_restore_claim_number_index', class: Migration20261202620000_restore_claim_number_index },
 ];
