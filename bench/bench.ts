@@ -22,7 +22,7 @@ import { Decimal } from '../src/domain/money/money.js';
 import { signToken } from '../src/infra/auth/jwt.js';
 import { bench835 } from './bench-835.js';
 import { withCpu } from './cpu-time.js';
-import { configEnv, freePort, rssMb, spawnTs, stopChild, waitForOutput } from './harness.js';
+import { configEnv, freePort, rssMb, spawnTs, stopChild, waitForOutput, waitForRun } from './harness.js';
 
 /**
  * `npm run bench -- [--accounts 1000000] [--fresh] [--reset-credits] [--database name] [--sections detect,incremental,kpis,adjust,835] [--worker-heap-mb N]`: side-by-side
@@ -257,12 +257,8 @@ if (sections.has('detect')) {
   const detect = async () => {
     const run = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.enqueue(ctx, JobKind.CREDIT_DETECTION, {}));
     const started = performance.now();
-    for (;;) {
-      const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
-      if (job?.state === 'COMPLETED') return { ms: performance.now() - started, result: job.result };
-      if (job?.state === 'FAILED') throw new Error(job.error ?? 'detection failed');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const result = await waitForRun(runtime, TENANT, run.id, 20);
+    return { ms: performance.now() - started, result };
   };
   const first = await withNodeCpu(detect);
   const second = await withNodeCpu(detect);
@@ -426,12 +422,8 @@ if (sections.has('adjust')) {
   const run = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.enqueue(ctx, JobKind.AUTO_ADJUST, { maxAmount: '100000.00', dryRun: false }));
   const adjusted = await withNodeCpu(async () => {
     const started = performance.now();
-    for (;;) {
-      const job = await asSystem(runtime.orm, TENANT, 'bench', (ctx) => runtime.services.jobs.find(ctx, run.id));
-      if (job?.state === 'COMPLETED') return { ms: performance.now() - started, result: job.result };
-      if (job?.state === 'FAILED') throw new Error(job.error ?? 'auto-adjust failed');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const result = await waitForRun(runtime, TENANT, run.id, 50);
+    return { ms: performance.now() - started, result };
   });
   const { ms, result } = adjusted.result;
   record(`auto-adjust (${String(result?.adjusted)} credits: entry + audit event + resolution each)`, `${seconds(ms)} (${cpuFigure(adjusted)})`, '', '', '≤ 10 s for 50,000');

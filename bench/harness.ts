@@ -202,12 +202,12 @@ export async function cannon(options: autocannon.Options): Promise<RunFigures> {
 }
 
 /** Polls a job run until the worker finishes it; returns its result. */
-export async function waitForRun(runtime: Runtime, tenant: string, runId: string): Promise<Record<string, unknown> | null> {
+export async function waitForRun(runtime: Runtime, tenant: string, runId: string, pollMs = 200): Promise<Record<string, unknown> | null> {
   for (;;) {
     const run = await asSystem(runtime.orm, tenant, 'bench', (ctx) => runtime.services.jobs.find(ctx, runId));
     if (run?.state === JobState.COMPLETED) return run.result ?? null;
     if (run?.state === JobState.FAILED) throw new Error(`run ${runId} failed: ${run.error}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { raiseForeignKeyViolation } from './tenant-isolation.js';
 
 /**
  * The ledger's and the audit trail's references, checked once per statement instead of once per
@@ -32,9 +33,7 @@ export class Migration20261202500000_set_based_references extends Migration {
         perform 1 from (select distinct tenant_id, payer_id from new_entries where payer_id is not null) n
          where not exists (select 1 from payer p where p.tenant_id = n.tenant_id and p.id = n.payer_id);
         if found then
-          raise exception 'insert or update on table "ledger_entry" violates foreign key constraint "ledger_entry_payer_fk"'
-            using errcode = 'foreign_key_violation', constraint = 'ledger_entry_payer_fk', table = 'ledger_entry',
-                  detail = 'An entry names a payer that does not exist for its tenant.';
+          ${raiseForeignKeyViolation('ledger_entry', 'ledger_entry_payer_fk', 'An entry names a payer that does not exist for its tenant.')}
         end if;
         -- The A/R delta of an account is max(new balance, 0) - max(old balance, 0), and the old
         -- balance is the new one minus what this statement posted: no read before the upsert.
@@ -61,9 +60,7 @@ export class Migration20261202500000_set_based_references extends Migration {
         )
         select (select count(*) from posted), (select count(*) from balances) into posted_accounts, applied_accounts;
         if applied_accounts < posted_accounts then
-          raise exception 'insert or update on table "ledger_entry" violates foreign key constraint "ledger_entry_account_fk"'
-            using errcode = 'foreign_key_violation', constraint = 'ledger_entry_account_fk', table = 'ledger_entry',
-                  detail = 'An entry names an account of another tenant.';
+          ${raiseForeignKeyViolation('ledger_entry', 'ledger_entry_account_fk', 'An entry names an account of another tenant.')}
         end if;
         return null;
       end $$;
@@ -72,9 +69,7 @@ export class Migration20261202500000_set_based_references extends Migration {
       begin
         perform 1 from (select distinct tenant_id from new_events) n where not exists (select 1 from tenant t where t.id = n.tenant_id);
         if found then
-          raise exception 'insert or update on table "audit_event" violates foreign key constraint "audit_event_tenant_id_fkey"'
-            using errcode = 'foreign_key_violation', constraint = 'audit_event_tenant_id_fkey', table = 'audit_event',
-                  detail = 'An event names a tenant that does not exist.';
+          ${raiseForeignKeyViolation('audit_event', 'audit_event_tenant_id_fkey', 'An event names a tenant that does not exist.')}
         end if;
         return null;
       end $$;

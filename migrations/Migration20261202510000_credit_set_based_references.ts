@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { raiseForeignKeyViolation } from './tenant-isolation.js';
 
 /**
  * A credit's account and refund payer, checked once per statement instead of once per row (as the
@@ -35,25 +36,19 @@ export class Migration20261202510000_credit_set_based_references extends Migrati
           -- whatever the statistics say (a hash join would read every account for each batch).
           perform 1 from new_rows n where (select a.id from account a where a.id = n.account_id and a.tenant_id = n.tenant_id) is null;
           if found then
-            raise exception 'insert or update on table "credit" violates foreign key constraint "credit_account_fk"'
-              using errcode = 'foreign_key_violation', constraint = 'credit_account_fk', table = 'credit',
-                    detail = 'A credit names an account that does not exist for its tenant.';
+            ${raiseForeignKeyViolation('credit', 'credit_account_fk', 'A credit names an account that does not exist for its tenant.')}
           end if;
         end if;
         perform 1 from (select distinct tenant_id, refund_payer_id from new_rows where refund_payer_id is not null) n
          where not exists (select 1 from payer p where p.tenant_id = n.tenant_id and p.id = n.refund_payer_id);
         if found then
-          raise exception 'insert or update on table "credit" violates foreign key constraint "credit_refund_payer_fk"'
-            using errcode = 'foreign_key_violation', constraint = 'credit_refund_payer_fk', table = 'credit',
-                  detail = 'A credit names a refund payer that does not exist for its tenant.';
+          ${raiseForeignKeyViolation('credit', 'credit_refund_payer_fk', 'A credit names a refund payer that does not exist for its tenant.')}
         end if;
         if (select count(*) from (select distinct worklist_id from new_rows where worklist_id is not null) d)
            <> (select count(*) from (select w.id from worklist w
                                       where w.id in (select n.worklist_id from new_rows n where n.worklist_id is not null and n.tenant_id = w.tenant_id)
                                         for key share) locked) then
-          raise exception 'insert or update on table "credit" violates foreign key constraint "credit_worklist_fk"'
-            using errcode = 'foreign_key_violation', constraint = 'credit_worklist_fk', table = 'credit',
-                  detail = 'A credit names a worklist that does not exist for its tenant.';
+          ${raiseForeignKeyViolation('credit', 'credit_worklist_fk', 'A credit names a worklist that does not exist for its tenant.')}
         end if;
         return null;
       end $$;
@@ -77,9 +72,7 @@ export class Migration20261202510000_credit_set_based_references extends Migrati
       create function worklist_refuse_delete_in_use() returns trigger language plpgsql as $$
       begin
         if exists (select 1 from credit c where c.tenant_id = old.tenant_id and c.worklist_id = old.id) then
-          raise exception 'update or delete on table "worklist" violates foreign key constraint "credit_worklist_fk" on table "credit"'
-            using errcode = 'foreign_key_violation', constraint = 'credit_worklist_fk', table = 'worklist',
-                  detail = 'Credits still name the worklist: place them elsewhere first.';
+          ${raiseForeignKeyViolation('worklist', 'credit_worklist_fk', 'Credits still name the worklist: place them elsewhere first.', 'credit')}
         end if;
         return null;
       end $$;

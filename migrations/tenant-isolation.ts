@@ -23,3 +23,15 @@ export function appendOnly(table: string, message: string): string {
       for each row execute function ${table}_refuse_change();
   `;
 }
+
+/**
+ * The RAISE a set-based reference check ends with: the message, SQLSTATE 23503 and constraint name a
+ * foreign key would give, so callers tell the two apart by nothing (Migration20261202500000).
+ */
+export function raiseForeignKeyViolation(table: string, constraint: string, detail: string, onTable?: string): string {
+  const action = onTable ? 'update or delete' : 'insert or update';
+  const suffix = onTable ? ` on table "${onTable}"` : '';
+  return `raise exception '${action} on table "${table}" violates foreign key constraint "${constraint}"${suffix}'
+            using errcode = 'foreign_key_violation', constraint = '${constraint}', table = '${table}',
+                  detail = '${detail}';`;
+}
